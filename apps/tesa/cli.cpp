@@ -1,0 +1,212 @@
+// cli.cpp -- dispatch, help, and the INI config layer on top of Boost.Program_options.
+#include "apps/tesa/cli.h"
+
+#include "common/error.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <ostream>
+#include <sstream>
+
+#ifndef TESA_SOURCE_DIR
+#error "TESA_SOURCE_DIR must be defined by the build"
+#endif
+#ifndef TESA_VERSION
+#define TESA_VERSION "unknown"
+#endif
+
+namespace tesa::cli {
+
+std::string source_dir() { return TESA_SOURCE_DIR; }
+
+std::string default_pdk_dir() {
+    if (const char* env = std::getenv("TESA_PDK_DIR"); env && *env) return env;
+    return (std::filesystem::path(TESA_SOURCE_DIR) / ".." / "shared" / "pdk" / "nangate45")
+        .lexically_normal()
+        .string();
+}
+
+namespace {
+
+struct ConfigEntry {
+    std::string section;  // "" for top level
+    std::string key;
+    std::string value;
+    int line = 0;
+};
+
+std::string trim(const std::string& s) {
+    size_t b = s.find_first_not_of(" \t\r");
+    size_t e = s.find_last_not_of(" \t\r");
+    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+// Boost reads the file (syntax, sections, comments); we find the line of each key for messages.
+std::vector<ConfigEntry> read_config(const std::string& file) {
+    std::ifstream in(file);
+    if (!in) fail(file + ": cannot open config file");
+    po::parsed_options parsed(nullptr);
+    try {
+        parsed = po::parse_config_file(in, po::options_description(), true);
+    } catch (const po::error& e) {
+        fail(file + ": " + e.what());
+    }
+    std::ifstream again(file);
+    std::vector<std::pair<std::string, int>> key_lines;  // "section.key" -> line
+    std::string text, section;
+    for (int line = 1; std::getline(again, text); ++line) {
+        std::string t = trim(text);
+        if (t.empty() || t[0] == '#' || t[0] == ';') continue;
+        if (t.front() == '[' && t.back() == ']') {
+            section = trim(t.substr(1, t.size() - 2));
+            continue;
+        }
+        auto eq = t.find('=');
+        if (eq == std::string::npos) continue;
+        std::string key = trim(t.substr(0, eq));
+        key_lines.emplace_back(section.empty() ? key : section + "." + key, line);
+    }
+    std::vector<ConfigEntry> entries;
+    std::map<std::string, size_t> used;  // repeated keys take successive lines
+    for (const auto& o : parsed.options) {
+        ConfigEntry e;
+        auto dot = o.string_key.rfind('.');
+        if (dot != std::string::npos) {
+            e.section = o.string_key.substr(0, dot);
+            e.key = o.string_key.substr(dot + 1);
+        } else {
+            e.key = o.string_key;
+        }
+        e.value = o.value.empty() ? std::string() : o.value.front();
+        size_t seen = used[o.string_key]++;
+        for (const auto& [k, l] : key_lines)
+            if (k == o.string_key && seen-- == 0) {
+                e.line = l;
+                break;
+            }
+        entries.push_back(e);
+    }
+    return entries;
+}
+
+const Command* find_command(const std::string& name) {
+    for (const auto& c : all_commands())
+        if (c.name == name) return &c;
+    return nullptr;
+}
+
+po::options_description command_options(const Command& c) {
+    po::options_description desc("Options of 'tesa " + c.name + "'");
+    const std::string config_help =
+        "read options from an INI file (keys = long option names; top level or [" + c.name + "] section)";
+    desc.add_options()
+        ("help,h", "print this help and exit")
+        ("config", po::value<std::string>()->value_name("FILE"), config_help.c_str());
+    c.add_options(desc);
+    return desc;
+}
+
+bool parse_bool(const std::string& v, bool& out) {
+    if (v == "true" || v == "1" || v == "yes" || v == "on") return out = true, true;
+    if (v == "false" || v == "0" || v == "no" || v == "off") return out = false, true;
+    return false;
+}
+
+// Checks every entry of the file and stores those meant for `cmd` into vm.
+void apply_config(const std::string& file, const Command& cmd, po::variables_map& vm) {
+    std::vector<std::string> args;
+    std::vector<const ConfigEntry*> arg_entry;
+    const std::vector<ConfigEntry> entries = read_config(file);
+    for (const auto& e : entries) {
+        const std::string where = located(file, e.line, "");
+        const Command* target = e.section.empty() ? &cmd : find_command(e.section);
+        if (!target) fail(where + "unknown section [" + e.section + "]: not a tesa sub-command");
+        po::options_description desc = command_options(*target);
+        const po::option_description* od = desc.find_nothrow(e.key, false);
+        if (!od || e.key == "config" || e.key == "help")
+            fail(where + "unknown key '" + e.key + "'" +
+                 (e.section.empty() ? " for 'tesa " + cmd.name + "'" : " in section [" + e.section + "]"));
+        if (target != &cmd) continue;
+        if (od->semantic()->max_tokens() == 0) {
+            bool on = false;
+            if (!parse_bool(e.value, on))
+                fail(where + "key '" + e.key + "' takes true or false, not '" + e.value + "'");
+            if (on) {
+                args.push_back("--" + e.key);
+                arg_entry.push_back(&e);
+            }
+        } else {
+            args.push_back("--" + e.key + "=" + e.value);
+            arg_entry.push_back(&e);
+        }
+    }
+    po::options_description desc = command_options(cmd);
+    // One option at a time, so that a bad value is reported at its own line.
+    for (size_t i = 0; i < args.size(); ++i) {
+        try {
+            po::store(po::command_line_parser(std::vector<std::string>{args[i]}).options(desc).run(), vm);
+        } catch (const po::error& err) {
+            fail(located(file, arg_entry[i]->line, std::string("key '") + arg_entry[i]->key + "': " + err.what()));
+        }
+    }
+}
+
+void print_top_help(std::ostream& out) {
+    out << "tesa " << TESA_VERSION
+        << " -- DNN accelerators under timing errors: Booth multiplier, timing, error tables, networks\n\n"
+        << "usage: tesa <command> [options]      tesa <command> --help\n\ncommands:\n";
+    for (const auto& c : all_commands()) {
+        out << "  " << c.name << std::string(c.name.size() < 12 ? 12 - c.name.size() : 1, ' ') << c.summary << "\n";
+    }
+    out << "\nEvery option can also come from an INI file: --config FILE (see configs/).\n";
+}
+
+}  // namespace
+
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        print_top_help(out);
+        return args.empty() ? 2 : 0;
+    }
+    if (args[0] == "--version") {
+        out << "tesa " << TESA_VERSION << "\n";
+        return 0;
+    }
+    const Command* cmd = find_command(args[0]);
+    if (!cmd) {
+        err << "tesa: error: unknown command '" << args[0] << "' (tesa --help lists them)\n";
+        return 2;
+    }
+    po::options_description desc = command_options(*cmd);
+    po::variables_map vm;
+    try {
+        std::vector<std::string> rest(args.begin() + 1, args.end());
+        po::store(po::command_line_parser(rest).options(desc).run(), vm);
+    } catch (const po::error& e) {
+        err << "tesa " << cmd->name << ": error: " << e.what() << "\n";
+        return 2;
+    }
+    if (vm.count("help")) {
+        out << "tesa " << cmd->name << " -- " << cmd->summary << "\n\n" << cmd->description << "\n\n" << desc;
+        return 0;
+    }
+    Context ctx{out, err};
+    try {
+        if (vm.count("config")) apply_config(vm["config"].as<std::string>(), *cmd, vm);
+        po::notify(vm);
+        return cmd->run(vm, ctx);
+    } catch (const po::error& e) {
+        err << "tesa " << cmd->name << ": error: " << e.what() << "\n";
+        return 2;
+    } catch (const Error& e) {
+        err << "tesa " << cmd->name << ": error: " << e.what() << "\n";
+        return 1;
+    } catch (const std::filesystem::filesystem_error& e) {
+        err << "tesa " << cmd->name << ": error: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace tesa::cli

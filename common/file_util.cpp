@@ -1,0 +1,130 @@
+// file_util.cpp -- gzip-aware reading (zlib) and temp-then-rename writing.
+#include "common/file_util.h"
+
+#include "common/error.h"
+
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace tesa {
+
+namespace {
+
+std::string unique_suffix() {
+    static int counter = 0;
+    return ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+}
+
+bool has_gzip_magic(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    unsigned char magic[2] = {0, 0};
+    in.read(reinterpret_cast<char*>(magic), 2);
+    return in.gcount() == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+}
+
+std::string read_gzip(const fs::path& path) {
+    gzFile gz = gzopen(path.c_str(), "rb");
+    if (!gz) fail(path.string() + ": cannot open: " + std::strerror(errno));
+    std::string out;
+    char buf[1 << 16];
+    for (;;) {
+        int n = gzread(gz, buf, sizeof buf);
+        if (n < 0) {
+            int code = 0;
+            std::string why = gzerror(gz, &code);
+            gzclose(gz);
+            fail(path.string() + ": corrupt gzip data: " + why);
+        }
+        if (n == 0) break;
+        out.append(buf, static_cast<size_t>(n));
+    }
+    // gzread() returns 0 at a premature end as well; gzclose reports the missing trailer.
+    int rc = gzclose(gz);
+    if (rc != Z_OK) fail(path.string() + ": corrupt or truncated gzip data");
+    return out;
+}
+
+}  // namespace
+
+std::string read_file(const fs::path& path) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) fail(path.string() + ": no such file");
+    if (fs::is_directory(path, ec)) fail(path.string() + ": is a directory, expected a file");
+    if (has_gzip_magic(path)) return read_gzip(path);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) fail(path.string() + ": cannot open: " + std::strerror(errno));
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+void write_file_atomic(const fs::path& path, const std::string& content) {
+    if (path.has_parent_path()) fs::create_directories(path.parent_path());
+    fs::path tmp = path;
+    tmp += unique_suffix();
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) fail(tmp.string() + ": cannot create: " + std::strerror(errno));
+        out.write(content.data(), static_cast<std::streamsize>(content.size()));
+        out.flush();
+        if (!out) {
+            std::error_code ec;
+            fs::remove(tmp, ec);
+            fail(path.string() + ": write failed");
+        }
+    }
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    if (ec) {
+        fs::remove(tmp, ec);
+        fail(path.string() + ": cannot move into place: " + ec.message());
+    }
+}
+
+void gunzip_to(const fs::path& gz, const fs::path& dest) {
+    std::error_code ec;
+    if (fs::exists(dest, ec) && fs::exists(gz, ec) &&
+        fs::last_write_time(dest) >= fs::last_write_time(gz))
+        return;
+    write_file_atomic(dest, read_file(gz));
+}
+
+StagingDir::StagingDir(const fs::path& final_dir) : final_(final_dir) {
+    fs::path parent = final_.has_parent_path() ? final_.parent_path() : fs::path(".");
+    fs::create_directories(parent);
+    tmp_ = parent / ("." + final_.filename().string() + unique_suffix());
+    fs::remove_all(tmp_);
+    fs::create_directories(tmp_);
+}
+
+StagingDir::~StagingDir() {
+    if (!committed_) {
+        std::error_code ec;
+        fs::remove_all(tmp_, ec);
+    }
+}
+
+void StagingDir::commit() {
+    std::error_code ec;
+    fs::path old = final_;
+    old += unique_suffix() + ".old";
+    bool had_old = fs::exists(final_, ec);
+    if (had_old) {
+        fs::rename(final_, old, ec);
+        if (ec) fail(final_.string() + ": cannot replace: " + ec.message());
+    }
+    fs::rename(tmp_, final_, ec);
+    if (ec) {
+        if (had_old) fs::rename(old, final_, ec);
+        fail(final_.string() + ": cannot move results into place: " + ec.message());
+    }
+    if (had_old) fs::remove_all(old, ec);
+    committed_ = true;
+}
+
+}  // namespace tesa

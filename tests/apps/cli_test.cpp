@@ -1,0 +1,176 @@
+// The `tesa` CLI, called in-process: sub-commands, config files, and the errors users see.
+#include "apps/tesa/cli.h"
+
+#include "common/file_util.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CliRun {
+    int code = -1;
+    std::string out, err;
+};
+
+CliRun tesa(const std::vector<std::string>& args) {
+    std::ostringstream out, err;
+    CliRun r;
+    r.code = tesa::cli::run(args, out, err);
+    r.out = out.str();
+    r.err = err.str();
+    return r;
+}
+
+fs::path scratch(const std::string& name) {
+    fs::path p = fs::temp_directory_path() / ("tesa_cli_" + std::to_string(::getpid())) / name;
+    fs::remove_all(p);
+    fs::create_directories(p.parent_path());
+    return p;
+}
+
+fs::path write(const fs::path& p, const std::string& text) {
+    fs::create_directories(p.parent_path());
+    std::ofstream(p) << text;
+    return p;
+}
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+TEST(Cli, HelpListsCommandsAndEachCommandsOptions) {
+    CliRun top = tesa({"--help"});
+    EXPECT_EQ(top.code, 0);
+    for (const char* c : {"flow", "synth", "netlist", "version"}) EXPECT_TRUE(contains(top.out, c)) << c;
+    CliRun synth = tesa({"synth", "--help"});
+    EXPECT_EQ(synth.code, 0);
+    for (const char* o : {"--width", "--corner", "--liberty", "--pdk-dir", "--out-dir", "--config"})
+        EXPECT_TRUE(contains(synth.out, o)) << o;
+}
+
+TEST(Cli, UnknownCommandAndOptionAreUsageErrors) {
+    EXPECT_EQ(tesa({"frobnicate"}).code, 2);
+    CliRun r = tesa({"synth", "--no-such-option"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_TRUE(contains(r.err, "no-such-option")) << r.err;
+}
+
+TEST(Cli, SynthReportsCellsAndAreaAndWritesAllOutputs) {
+    fs::path out = scratch("synth8");
+    CliRun r = tesa({"synth", "--out-dir", out.string()});
+    ASSERT_EQ(r.code, 0) << r.err;
+    for (const char* f : {"netlist.v", "netlist.json", "cells.v", "stat.txt", "yosys.log", "report.txt"})
+        EXPECT_TRUE(fs::exists(out / f)) << f;
+    EXPECT_FALSE(fs::exists(out / "liberty.lib")) << "the decompressed Liberty is a temporary";
+    EXPECT_TRUE(contains(r.out, "booth_mul N=8"));
+    EXPECT_TRUE(contains(r.out, "NangateOpenCellLibrary"));
+    EXPECT_TRUE(contains(r.out, "total"));
+    EXPECT_EQ(tesa::read_file(out / "report.txt") + "results: " + out.string() + "\n", r.out);
+}
+
+TEST(Cli, MissingLibertyFailsNamingItAndWritesNothing) {
+    fs::path out = scratch("missing_lib");
+    CliRun r = tesa({"synth", "--liberty", "/nonexistent/cells.lib", "--out-dir", out.string()});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_TRUE(contains(r.err, "/nonexistent/cells.lib: no such file")) << r.err;
+    EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(Cli, CorruptLibertyFailsWithLineAndKeepsPreviousResults) {
+    fs::path out = scratch("corrupt_lib");
+    ASSERT_EQ(tesa({"synth", "--width", "4", "--out-dir", out.string()}).code, 0);
+    std::string before = tesa::read_file(out / "netlist.v");
+
+    std::string lib = tesa::read_file(std::string(TESA_TEST_PDK_DIR) + "/nangate45_typ.lib.gz");
+    fs::path bad = write(scratch("corrupt.lib"), lib.substr(0, lib.size() / 2));
+    CliRun r = tesa({"synth", "--width", "4", "--liberty", bad.string(), "--out-dir", out.string()});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_TRUE(contains(r.err, bad.string() + ":")) << r.err;
+    EXPECT_TRUE(contains(r.err, "truncated file?")) << r.err;
+    EXPECT_EQ(tesa::read_file(out / "netlist.v"), before) << "previous results must survive a failed run";
+    for (auto& e : fs::directory_iterator(out.parent_path()))
+        EXPECT_EQ(e.path().filename().string().rfind(".", 0), std::string::npos) << "leftover " << e.path();
+}
+
+TEST(Cli, BadWidthIsRejectedBeforeAnyWork) {
+    fs::path out = scratch("odd");
+    CliRun r = tesa({"synth", "--width", "7", "--out-dir", out.string()});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_TRUE(contains(r.err, "even width")) << r.err;
+    EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(Cli, NetlistWithCellMissingFromLibertyIsNamed) {
+    fs::path v = write(scratch("netlist") / "bad.v",
+                       "module m(a, z);\n  input a;\n  output z;\n  MYSTERY_X1 u7 (.A(a), .ZN(z));\nendmodule\n");
+    CliRun r = tesa({"netlist", "--netlist", v.string()});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_TRUE(contains(r.err, v.string() + ":4:")) << r.err;
+    EXPECT_TRUE(contains(r.err, "MYSTERY_X1")) << r.err;
+}
+
+TEST(Cli, NetlistCommandReportsMappedNetlist) {
+    std::string v = std::string(TESA_TEST_SYNTH_DIR) + "/booth_mul_w8_typ/netlist.v";
+    CliRun r = tesa({"netlist", "--netlist", v});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "XOR2_X1") || contains(r.out, "XNOR2_X1")) << r.out;
+}
+
+TEST(Cli, ConfigFileSuppliesOptionsAndCommandLineWins) {
+    fs::path dir = scratch("cfg");
+    fs::path cfg = write(dir / "w4.ini", "# a comment\nwidth = 4\n[synth]\ncorner = typ\n");
+    CliRun r = tesa({"synth", "--config", cfg.string(), "--out-dir", (dir / "a").string()});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "booth_mul N=4")) << r.out;
+    CliRun over = tesa({"synth", "--config", cfg.string(), "--width", "6", "--out-dir", (dir / "b").string()});
+    ASSERT_EQ(over.code, 0) << over.err;
+    EXPECT_TRUE(contains(over.out, "booth_mul N=6")) << over.out;
+}
+
+TEST(Cli, UnknownConfigKeyIsAnErrorWithFileAndLine) {
+    fs::path cfg = write(scratch("cfg_bad") / "bad.ini", "width = 8\n\ncolour = blue\n");
+    CliRun r = tesa({"synth", "--config", cfg.string()});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_TRUE(contains(r.err, cfg.string() + ":3: unknown key 'colour'")) << r.err;
+}
+
+TEST(Cli, UnknownKeyInAnotherCommandsSectionIsStillAnError) {
+    fs::path cfg = write(scratch("cfg_sec") / "sec.ini", "[netlist]\nwidth = 8\n");
+    CliRun r = tesa({"synth", "--config", cfg.string()});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_TRUE(contains(r.err, cfg.string() + ":2: unknown key 'width' in section [netlist]")) << r.err;
+    fs::path cfg2 = write(scratch("cfg_sec2") / "sec.ini", "[nosuchcmd]\nx = 1\n");
+    CliRun r2 = tesa({"synth", "--config", cfg2.string()});
+    EXPECT_EQ(r2.code, 1);
+    EXPECT_TRUE(contains(r2.err, "unknown section [nosuchcmd]")) << r2.err;
+}
+
+TEST(Cli, BadConfigValueNamesKeyAndLine) {
+    fs::path cfg = write(scratch("cfg_val") / "val.ini", "\nwidth = eight\n");
+    CliRun r = tesa({"synth", "--config", cfg.string()});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_TRUE(contains(r.err, cfg.string() + ":2: key 'width'")) << r.err;
+}
+
+TEST(Cli, MissingConfigFileIsNamed) {
+    CliRun r = tesa({"synth", "--config", "/no/such.ini"});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_TRUE(contains(r.err, "/no/such.ini")) << r.err;
+}
+
+TEST(Cli, ShippedConfigsParse) {
+    for (const auto& e : fs::directory_iterator(tesa::cli::source_dir() + "/configs")) {
+        if (e.path().extension() != ".ini") continue;
+        // --help is answered before the config is applied; use the real validation path instead:
+        // an unknown key would make this fail with exit 1 before any work starts.
+        fs::path out = scratch("shipped_" + e.path().stem().string());
+        CliRun r = tesa({"synth", "--config", e.path().string(), "--out-dir", out.string()});
+        EXPECT_EQ(r.code, 0) << e.path() << "\n" << r.err;
+    }
+}
+
+}  // namespace
