@@ -10,6 +10,7 @@ const std::vector<Command>& all_commands() {
         make_flow_command(),
         make_synth_command(),
         make_netlist_command(),
+        make_timing_command(),
         make_version_command(),
     };
     return commands;
