@@ -92,7 +92,7 @@ TimedNetlist TimedNetlist::build(const GateNetlist& netlist, const SdfFile& sdf,
             g.table = BooleanFunction::parse(p.function, in_pins, cell.name + "/" + p.name).table();
             for (int k = 0; k < g.n_in; ++k) {
                 bool found = false;
-                ArcDelay worst{0, 0};
+                ArcDelay worst{0, 0}, uncond{0, 0};
                 for (const auto& io : sc.iopaths) {
                     if (io.in_port != in_pins[static_cast<size_t>(k)] || io.out_port != p.name) continue;
                     ArcDelay d = pick(io.delay, c.triple);
@@ -100,6 +100,7 @@ TimedNetlist TimedNetlist::build(const GateNetlist& netlist, const SdfFile& sdf,
                     d.fall = adjust(d.fall, factor, c.time_step_ps);
                     worst.rise = std::max(worst.rise, d.rise);
                     worst.fall = std::max(worst.fall, d.fall);
+                    if (io.cond.empty()) uncond = d;
                     CondArc ca;
                     ca.delay = d;
                     if (!io.cond.empty())
@@ -111,8 +112,8 @@ TimedNetlist TimedNetlist::build(const GateNetlist& netlist, const SdfFile& sdf,
                 if (!found)
                     fail(sdf.file() + ": instance '" + sc.instance + "' has no IOPATH " + in_pins[static_cast<size_t>(k)] +
                          " -> " + p.name);
-                g.arc[k] = worst;
-                if (c.cond == CondMode::Max) g.cond_arcs[k].clear();
+                g.arc[k] = c.cond == CondMode::Unconditional ? uncond : worst;
+                if (c.cond != CondMode::Exact) g.cond_arcs[k].clear();
                 pin_of[prefix + inst.name + "/" + in_pins[static_cast<size_t>(k)]] = {static_cast<int>(t.gates_.size()), k};
             }
             t.driver_[static_cast<size_t>(out_net)] = static_cast<int>(t.gates_.size());

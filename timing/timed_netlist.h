@@ -6,7 +6,8 @@
 // from the SDF IOPATH entries. OpenSTA writes several conditional (COND) entries for one arc;
 // CondMode::Max takes the maximum over them (one delay per arc and edge: the model the fast
 // characterization uses), CondMode::Exact evaluates the conditions on the other pins' values at the
-// moment of the input change. Triples (min:typ:max) give max (default) or min. Delays are then
+// moment of the input change; CondMode::Unconditional counts only entries without COND, an arc
+// with none having zero delay (how Icarus 11 reads such SDF: it skips conditional entries). Triples (min:typ:max) give max (default) or min. Delays are then
 // scaled (supply voltage), varied per instance (seeded Gaussian, one die) and optionally rounded
 // to a time step.
 #pragma once
@@ -20,7 +21,7 @@
 
 namespace tesa {
 
-enum class CondMode { Max, Exact };
+enum class CondMode { Max, Exact, Unconditional };
 enum class TripleSelect { Max, Min };
 
 struct TimingConditions {

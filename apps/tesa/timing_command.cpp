@@ -4,7 +4,9 @@
 
 #include "common/error.h"
 #include "common/file_util.h"
+#include "timing/error_rate.h"
 #include "timing/event_simulator.h"
+#include "timing/icarus_check.h"
 #include "timing/timed_netlist.h"
 #include "timing/timing_setup.h"
 #include "timing/voltage_model.h"
@@ -62,24 +64,95 @@ uint32_t parse_operand(const std::string& s, int width) {
     return static_cast<uint32_t>(v) & ((1u << width) - 1);
 }
 
-int run_sim(const po::variables_map& vm, Context& ctx) {
-    const std::string corner = check_corner(vm["corner"].as<std::string>());
-    TimingSetup t = prepare_timing(setup_options(vm, corner));
+CondMode cond_mode(const std::string& cond) {
+    if (cond == "max") return CondMode::Max;
+    if (cond == "exact") return CondMode::Exact;
+    if (cond == "uncond") return CondMode::Unconditional;
+    fail("--cond '" + cond + "': expected max, exact or uncond");
+}
+
+// Clock, COND handling, triples, variation and step from the options (not the voltage).
+TimingConditions conditions_from(const po::variables_map& vm, double sta_period) {
     TimingConditions c;
-    const double sta_period = t.sta.min_period_ps;
     if (vm.count("clock-ps")) c.clock_period_ps = vm["clock-ps"].as<double>();
     else c.clock_period_ps = vm["clock-scale"].as<double>() * sta_period;
     if (c.clock_period_ps <= 0) fail("the clock period must be positive");
-    const std::string cond = vm["cond"].as<std::string>(), triple = vm["triple"].as<std::string>(),
-                      mode = vm["mode"].as<std::string>();
-    if (cond != "max" && cond != "exact") fail("--cond '" + cond + "': expected max or exact");
+    const std::string triple = vm["triple"].as<std::string>();
     if (triple != "max" && triple != "min") fail("--triple '" + triple + "': expected max or min");
-    if (mode != "transport" && mode != "inertial") fail("--mode '" + mode + "': expected transport or inertial");
-    c.cond = cond == "max" ? CondMode::Max : CondMode::Exact;
+    c.cond = cond_mode(vm["cond"].as<std::string>());
     c.triple = triple == "max" ? TripleSelect::Max : TripleSelect::Min;
     c.sigma = vm["sigma"].as<double>();
     c.seed = vm["seed"].as<uint64_t>();
     c.time_step_ps = vm["time-step"].as<double>();
+    return c;
+}
+
+DelayMode delay_mode(const std::string& mode) {
+    if (mode == "transport") return DelayMode::Transport;
+    if (mode == "inertial") return DelayMode::Inertial;
+    fail("--mode '" + mode + "': expected transport or inertial");
+}
+
+int run_icarus(const po::variables_map& vm, Context& ctx) {
+    const std::string corner = check_corner(vm["corner"].as<std::string>());
+    TimingSetup t = prepare_timing(setup_options(vm, corner));
+    TimingConditions base = conditions_from(vm, t.sta.min_period_ps);
+    const long samples = vm["samples"].as<long>();
+    const std::filesystem::path work = std::filesystem::path(vm["out"].as<std::string>()) / "icarus" /
+                                       ("booth_mul_w" + std::to_string(t.netlist->find_port("a")->bits.size()) + "_" + corner);
+    char buf[300];
+    std::snprintf(buf, sizeof buf, "T_clk = %.1f ps (%.3f x OpenSTA min period), %ld random transitions, seed %llu\n",
+                  base.clock_period_ps, base.clock_period_ps / t.sta.min_period_ps, samples,
+                  static_cast<unsigned long long>(base.seed));
+    ctx.out << buf;
+    ctx.out << "Icarus model            tesa model              agree    wrong(Icarus)  wrong(tesa)\n";
+    for (IcarusModel im : {IcarusModel::Specify, IcarusModel::Transport}) {
+        const char* im_name = im == IcarusModel::Specify ? "specify+SDF" : "NBA transport";
+        IcarusCheckOptions io;
+        io.model = im;
+        io.samples = samples;
+        io.seed = base.seed;
+        io.sdf = std::filesystem::absolute(t.sta.sdf);
+        io.work_dir = work / (im == IcarusModel::Specify ? "specify" : "transport");
+        // The NBA model carries tesa's max-over-COND arc delays.
+        TimingConditions tc = base;
+        tc.cond = CondMode::Max;
+        TimedNetlist timed = TimedNetlist::build(*t.netlist, *t.sdf, tc);
+        IcarusCheckResult r = run_icarus_check(*t.netlist, timed, io);
+        long icarus_wrong = 0;
+        for (size_t i = 0; i < r.transitions.size(); ++i)
+            icarus_wrong += r.captured[i] != timed.product(r.transitions[i].a, r.transitions[i].b);
+        for (CondMode cm : {CondMode::Max, CondMode::Unconditional, CondMode::Exact})
+            for (DelayMode dm : {DelayMode::Transport, DelayMode::Inertial}) {
+                TimingConditions sc = base;
+                sc.cond = cm;
+                TimedNetlist tn = TimedNetlist::build(*t.netlist, *t.sdf, sc);
+                EventSimulator sim(tn, dm);
+                long agree = 0, wrong = 0;
+                for (size_t i = 0; i < r.transitions.size(); ++i) {
+                    const Transition& x = r.transitions[i];
+                    uint32_t p = sim.capture(x.a_prev, x.b_prev, x.a, x.b);
+                    agree += p == r.captured[i];
+                    wrong += p != tn.product(x.a, x.b);
+                }
+                std::string tesa_name = std::string(dm == DelayMode::Transport ? "transport" : "inertial") + ", COND " +
+                                        (cm == CondMode::Max ? "max" : cm == CondMode::Unconditional ? "uncond" : "exact");
+                std::snprintf(buf, sizeof buf, "%-23s %-23s %6.2f%%  %6ld         %6ld\n", im_name, tesa_name.c_str(),
+                              100.0 * agree / samples, icarus_wrong, wrong);
+                ctx.out << buf;
+            }
+    }
+    ctx.out << "work files: " << work.string() << "\n";
+    return 0;
+}
+
+int run_sim(const po::variables_map& vm, Context& ctx) {
+    const std::string corner = check_corner(vm["corner"].as<std::string>());
+    TimingSetup t = prepare_timing(setup_options(vm, corner));
+    const double sta_period = t.sta.min_period_ps;
+    TimingConditions c = conditions_from(vm, sta_period);
+    const std::string cond = vm["cond"].as<std::string>(), triple = vm["triple"].as<std::string>(),
+                      mode = vm["mode"].as<std::string>();
     std::ostringstream head;
     if (vm.count("voltage")) {
         std::vector<VoltagePoint> pts;
@@ -95,9 +168,8 @@ int run_sim(const po::variables_map& vm, Context& ctx) {
              << t.liberty->nom_voltage() << " V); " << m.describe() << "\n";
     }
     TimedNetlist tn = TimedNetlist::build(*t.netlist, *t.sdf, c);
-    EventSimulator sim(tn, mode == "transport" ? DelayMode::Transport : DelayMode::Inertial);
+    EventSimulator sim(tn, delay_mode(mode));
     const int n = tn.width();
-    const uint32_t mask = (1u << n) - 1, pmask = n == 16 ? ~0u : (1u << (2 * n)) - 1;
 
     if (vm.count("vcd")) {
         if (!vm.count("transition")) fail("--vcd needs --transition a_prev,b_prev,a,b");
@@ -117,26 +189,9 @@ int run_sim(const po::variables_map& vm, Context& ctx) {
     }
 
     const long samples = vm["samples"].as<long>();
-    std::mt19937_64 rng(c.seed);
-    long wrong = 0, wrong_bits = 0;
-    double latest = 0;
-    for (long i = 0; i < samples; ++i) {
-        uint64_t r = rng();
-        uint32_t ap = r & mask, bp = (r >> 16) & mask, a = (r >> 32) & mask, b = (r >> 48) & mask;
-        uint32_t p = sim.capture(ap, bp, a, b), exact = tn.product(a, b) & pmask;
-        if (p != exact) {
-            ++wrong;
-            wrong_bits += __builtin_popcount(p ^ exact);
-        }
-    }
-    std::mt19937_64 rng2(c.seed + 1);
+    ErrorRate er = measure_error_rate(sim, random_transitions(n, samples, c.seed));
     const long settle_samples = std::min<long>(samples, 5000);
-    for (long i = 0; i < settle_samples; ++i) {
-        uint64_t r = rng2();
-        latest = std::max(latest, sim.settle_time(r & mask, (r >> 16) & mask, (r >> 32) & mask, (r >> 48) & mask));
-    }
-    const double rate = static_cast<double>(wrong) / samples;
-    const double half = 1.96 * std::sqrt(rate * (1 - rate) / samples);
+    const double latest = latest_arrival_ps(sim, random_transitions(n, settle_samples, c.seed + 1));
     char buf[1200];
     ctx.out << head.str();
     std::snprintf(buf, sizeof buf,
@@ -148,7 +203,8 @@ int run_sim(const po::variables_map& vm, Context& ctx) {
                   "per wrong product\n",
                   corner.c_str(), n, mode.c_str(), cond.c_str(), triple.c_str(), c.clock_period_ps,
                   c.clock_period_ps / sta_period, sta_period, tn.static_arrival_ps(), t.sta.arrival_ps, settle_samples,
-                  latest, wrong, samples, rate, half, wrong ? static_cast<double>(wrong_bits) / wrong : 0.0);
+                  latest, er.wrong, er.samples, er.rate(), er.ci95(),
+                  er.wrong ? static_cast<double>(er.wrong_bits) / er.wrong : 0.0);
     ctx.out << buf;
     return 0;
 }
@@ -167,10 +223,13 @@ Command make_timing_command() {
         "  Simulates random (previous, current) operand transitions with the exact event-driven\n"
         "  model and reports how many captured products are wrong. --voltage V scales delays with an\n"
         "  alpha-power law fitted to the fast/typ/slow corners; --sigma adds per-instance variation.\n"
-        "  --vcd FILE --transition a_prev,b_prev,a,b writes one cycle's waveform.";
+        "  --vcd FILE --transition a_prev,b_prev,a,b writes one cycle's waveform.\n"
+        "tesa timing icarus --clock-scale S --samples N\n"
+        "  Simulates the same random transitions in Icarus Verilog (specify blocks + $sdf_annotate, and\n"
+        "  per-arc non-blocking delays) and reports agreement with tesa's event-driven modes.";
     c.positional = "action";
     c.add_options = [](po::options_description& d) {
-        d.add_options()("action", po::value<std::string>()->required()->value_name("report|sim"), "what to do");
+        d.add_options()("action", po::value<std::string>()->required()->value_name("report|sim|icarus"), "what to do");
         add_design_options(d);
         add_liberty_options(d);
         d.add_options()
@@ -179,7 +238,8 @@ Command make_timing_command() {
             ("clock-scale", po::value<double>()->default_value(1.0)->value_name("S"), "T_clk = S x OpenSTA's min period")
             ("clock-ps", po::value<double>()->value_name("T"), "T_clk in ps (overrides --clock-scale)")
             ("mode", po::value<std::string>()->default_value("transport")->value_name("transport|inertial"), "gate delay semantics")
-            ("cond", po::value<std::string>()->default_value("max")->value_name("max|exact"), "COND delays: max over conditions, or state-dependent")
+            ("cond", po::value<std::string>()->default_value("max")->value_name("max|exact|uncond"),
+             "COND delays: max over conditions, state-dependent, or unconditional entries only (as Icarus reads SDF)")
             ("triple", po::value<std::string>()->default_value("max")->value_name("max|min"), "value of SDF (min::max) triples")
             ("voltage", po::value<double>()->value_name("V"), "supply voltage (alpha-power scaling of the corner's delays)")
             ("sigma", po::value<double>()->default_value(0.0)->value_name("F"), "per-instance Gaussian delay sigma (fraction)")
@@ -193,7 +253,8 @@ Command make_timing_command() {
         const std::string action = vm["action"].as<std::string>();
         if (action == "report") return run_report(vm, ctx);
         if (action == "sim") return run_sim(vm, ctx);
-        fail("tesa timing: unknown action '" + action + "' (expected report or sim)");
+        if (action == "icarus") return run_icarus(vm, ctx);
+        fail("tesa timing: unknown action '" + action + "' (expected report, sim or icarus)");
     };
     return c;
 }

@@ -1,0 +1,84 @@
+// `tesa timing` and `tesa flow` as users run them.
+#include "apps/tesa/cli.h"
+
+#include "common/file_util.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CliRun {
+    int code = -1;
+    std::string out, err;
+};
+
+CliRun tesa(std::vector<std::string> args, const fs::path& out) {
+    args.push_back("--out");
+    args.push_back(out.string());
+    std::ostringstream o, e;
+    CliRun r;
+    r.code = tesa::cli::run(args, o, e);
+    r.out = o.str();
+    r.err = e.str();
+    return r;
+}
+
+fs::path scratch(const std::string& name) {
+    fs::path p = fs::temp_directory_path() / ("tesa_tcli_" + std::to_string(::getpid())) / name;
+    fs::remove_all(p);
+    return p;
+}
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+TEST(TimingCli, ReportPrintsCriticalPathAndWritesSdf) {
+    fs::path out = scratch("report");
+    CliRun r = tesa({"timing", "report", "--width", "4"}, out);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "critical path")) << r.out;
+    EXPECT_TRUE(contains(r.out, "min period")) << r.out;
+    EXPECT_TRUE(fs::exists(out / "timing" / "booth_mul_w4_typ" / "booth_mul_pe.sdf"));
+    EXPECT_TRUE(fs::exists(out / "synth" / "booth_mul_w4_typ" / "netlist.v")) << "synthesized on demand";
+}
+
+TEST(TimingCli, SimAtALongClockHasNoErrorsAndVcdIsWritten) {
+    fs::path out = scratch("sim");
+    CliRun r = tesa({"timing", "sim", "--width", "4", "--clock-scale", "2.0", "--samples", "500"}, out);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "errors        0 of 500")) << r.out;
+    fs::path vcd = out / "cycle.vcd";
+    CliRun v = tesa({"timing", "sim", "--width", "4", "--vcd", vcd.string(), "--transition", "0,0,-8,7"}, out);
+    ASSERT_EQ(v.code, 0) << v.err;
+    EXPECT_TRUE(contains(tesa::read_file(vcd), "$enddefinitions"));
+}
+
+TEST(TimingCli, BadTimingOptionsAreClearErrors) {
+    fs::path out = scratch("bad");
+    CliRun m = tesa({"timing", "sim", "--width", "4", "--mode", "sideways"}, out);
+    EXPECT_EQ(m.code, 1);
+    EXPECT_TRUE(contains(m.err, "--mode 'sideways'")) << m.err;
+    CliRun a = tesa({"timing", "frobnicate", "--width", "4"}, out);
+    EXPECT_EQ(a.code, 1);
+    EXPECT_TRUE(contains(a.err, "unknown action 'frobnicate'")) << a.err;
+    CliRun v = tesa({"timing", "sim", "--width", "4", "--voltage", "0.5"}, out);
+    EXPECT_EQ(v.code, 1);
+    EXPECT_TRUE(contains(v.err, "threshold")) << v.err;
+}
+
+TEST(Flow, RunsSynthesisTimingAndErrorRatesAndSaysWhereResultsWent) {
+    fs::path out = scratch("flow");
+    CliRun r = tesa({"flow", "--samples", "300", "--clock-scales", "1.0,0.7"}, out);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "step 3/3")) << r.out;
+    EXPECT_TRUE(contains(r.out, "flow done. results: " + fs::absolute(out).lexically_normal().string())) << r.out;
+    std::string csv = tesa::read_file(out / "timing_errors.csv");
+    EXPECT_TRUE(contains(csv, "1.0,")) << csv;
+    EXPECT_TRUE(contains(csv, "0.7,")) << csv;
+}
+
+}  // namespace
