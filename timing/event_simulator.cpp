@@ -56,7 +56,7 @@ void EventSimulator::evaluate(int gate, int pin, double now) {
     schedule(g.out_net, now + (v ? d.rise : d.fall), v);
 }
 
-void EventSimulator::run(uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b, double stop_time) {
+void EventSimulator::start(uint32_t a_prev, uint32_t b_prev) {
     net_.settle(a_prev, b_prev, value_);
     prev_ = value_;
     const auto& gates = net_.gates();
@@ -67,7 +67,71 @@ void EventSimulator::run(uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t 
     for (auto& p : pending_) p.clear();
     for (auto& w : out_wave_) w.clear();
     queue_ = {};
+    pin_queue_ = {};
     log_.clear();
+}
+
+void EventSimulator::set_net(int net, uint8_t value, double time) {
+    value_[static_cast<size_t>(net)] = value;
+    if (record_) log_.push_back({time, net, value});
+    if (int j = p_index_[static_cast<size_t>(net)]; j >= 0) out_wave_[static_cast<size_t>(j)].push_back({time, net, value});
+}
+
+void EventSimulator::run_delay_line(double stop_time, uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b) {
+    const auto& gates = net_.gates();
+    is_dirty_.assign(gates.size(), 0);
+    auto line = [](const ArcDelay& d) { return static_cast<double>(std::max(d.rise, d.fall)); };
+    auto fan_out = [&](int net, uint8_t v, double now) {
+        for (const Fanout& f : net_.fanout(net)) {
+            const double d = line(gates[static_cast<size_t>(f.gate)].arc[f.pin]);
+            if (d > 0) {
+                pin_queue_.push({now + d, ++seq_, f.gate, f.pin, v});
+            } else {  // zero delay: same instant, later in topological order
+                uint32_t& idx = in_index_[static_cast<size_t>(f.gate)];
+                idx = (idx & ~(1u << f.pin)) | (static_cast<uint32_t>(v) << f.pin);
+                if (!is_dirty_[static_cast<size_t>(f.gate)]) is_dirty_[static_cast<size_t>(f.gate)] = 1, dirty_.push(f.gate);
+            }
+        }
+    };
+    for (int i = 0; i < net_.width(); ++i) {
+        const uint32_t na = (a >> i) & 1u, nb = (b >> i) & 1u;
+        if (na != ((a_prev >> i) & 1u)) pin_queue_.push({line(net_.launch_a(i)), ++seq_, -1, net_.a_bits()[static_cast<size_t>(i)], static_cast<uint8_t>(na)});
+        if (nb != ((b_prev >> i) & 1u)) pin_queue_.push({line(net_.launch_b(i)), ++seq_, -1, net_.b_bits()[static_cast<size_t>(i)], static_cast<uint8_t>(nb)});
+    }
+    while (!pin_queue_.empty() && pin_queue_.top().time <= stop_time) {
+        const double now = pin_queue_.top().time;
+        while (!pin_queue_.empty() && pin_queue_.top().time == now) {
+            PinEvent e = pin_queue_.top();
+            pin_queue_.pop();
+            if (e.gate < 0) {
+                set_net(e.pin, e.value, now);
+                fan_out(e.pin, e.value, now);
+            } else {
+                uint32_t& idx = in_index_[static_cast<size_t>(e.gate)];
+                idx = (idx & ~(1u << e.pin)) | (static_cast<uint32_t>(e.value) << e.pin);
+                if (!is_dirty_[static_cast<size_t>(e.gate)]) is_dirty_[static_cast<size_t>(e.gate)] = 1, dirty_.push(e.gate);
+            }
+        }
+        while (!dirty_.empty()) {
+            const int g = dirty_.top();
+            dirty_.pop();
+            is_dirty_[static_cast<size_t>(g)] = 0;
+            const TimedGate& gate = gates[static_cast<size_t>(g)];
+            const uint8_t v = (gate.table >> in_index_[static_cast<size_t>(g)]) & 1u;
+            if (v == value_[static_cast<size_t>(gate.out_net)]) continue;
+            set_net(gate.out_net, v, now);
+            fan_out(gate.out_net, v, now);
+        }
+    }
+}
+
+void EventSimulator::run(uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b, double stop_time) {
+    start(a_prev, b_prev);
+    if (mode_ == DelayMode::DelayLine) {
+        run_delay_line(stop_time, a_prev, b_prev, a, b);
+        return;
+    }
+    const auto& gates = net_.gates();
 
     for (int i = 0; i < net_.width(); ++i) {
         const uint32_t na = (a >> i) & 1u, nb = (b >> i) & 1u;
@@ -83,9 +147,7 @@ void EventSimulator::run(uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t 
         auto it = std::find_if(pend.begin(), pend.end(), [&](const Pending& p) { return p.seq == e.seq; });
         if (it == pend.end()) continue;  // cancelled
         pend.erase(pend.begin(), it + 1);
-        value_[static_cast<size_t>(e.net)] = e.value;
-        if (record_) log_.push_back({e.time, e.net, e.value});
-        if (int j = p_index_[static_cast<size_t>(e.net)]; j >= 0) out_wave_[static_cast<size_t>(j)].push_back({e.time, e.net, e.value});
+        set_net(e.net, e.value, e.time);
         for (const Fanout& f : net_.fanout(e.net)) {
             uint32_t& idx = in_index_[static_cast<size_t>(f.gate)];
             idx = (idx & ~(1u << f.pin)) | (static_cast<uint32_t>(e.value) << f.pin);

@@ -10,6 +10,11 @@
 //     if it differs from the value the output is heading for (VHDL transport rule).
 //   Inertial: a new evaluation cancels pending transitions of the opposite value, so pulses shorter
 //     than the arc delay never appear; a confirming evaluation keeps the earlier pending time.
+//   DelayLine: every gate input pin sees its net through a pure transport delay line of the arc's
+//     one delay, max(rise, fall); gates switch with zero delay; all changes of one instant are
+//     applied before the gates are evaluated (in topological order), so no zero-width pulses
+//     exist; operand bits launch at max(CK->Q rise, fall). This is the semantics of the
+//     time-unrolled models (timing/unrolled_model.h), which agree with it bit for bit.
 // Capture: product bit j takes its transitions in time order while each one's time is at most
 // T_clk - setup_j(its edge); the first late transition and all after it are missed.
 #pragma once
@@ -23,7 +28,7 @@
 
 namespace tesa {
 
-enum class DelayMode { Transport, Inertial };
+enum class DelayMode { Transport, Inertial, DelayLine };
 
 struct NetTransition {
     double time_ps;
@@ -65,6 +70,9 @@ private:
     };
 
     void run(uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b, double stop_time);
+    void run_delay_line(double stop_time, uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b);
+    void start(uint32_t a_prev, uint32_t b_prev);
+    void set_net(int net, uint8_t value, double time);
     void schedule(int net, double time, uint8_t value);
     void evaluate(int gate, int pin, double now);
 
@@ -81,6 +89,17 @@ private:
     std::priority_queue<Event, std::vector<Event>, std::greater<Event>> queue_;
     uint64_t seq_ = 0;
     std::vector<NetTransition> log_;
+
+    struct PinEvent {
+        double time;
+        uint64_t seq;
+        int gate, pin;  // gate < 0: operand net `pin` switches
+        uint8_t value;
+        bool operator>(const PinEvent& o) const { return time != o.time ? time > o.time : seq > o.seq; }
+    };
+    std::priority_queue<PinEvent, std::vector<PinEvent>, std::greater<PinEvent>> pin_queue_;
+    std::priority_queue<int, std::vector<int>, std::greater<int>> dirty_;
+    std::vector<uint8_t> is_dirty_;
 };
 
 }  // namespace tesa

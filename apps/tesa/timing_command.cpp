@@ -90,7 +90,8 @@ TimingConditions conditions_from(const po::variables_map& vm, double sta_period)
 DelayMode delay_mode(const std::string& mode) {
     if (mode == "transport") return DelayMode::Transport;
     if (mode == "inertial") return DelayMode::Inertial;
-    fail("--mode '" + mode + "': expected transport or inertial");
+    if (mode == "delay-line") return DelayMode::DelayLine;
+    fail("--mode '" + mode + "': expected transport, inertial or delay-line");
 }
 
 int run_icarus(const po::variables_map& vm, Context& ctx) {
@@ -237,7 +238,8 @@ Command make_timing_command() {
             ("paths", po::value<int>()->default_value(10)->value_name("N"), "worst endpoints to report")
             ("clock-scale", po::value<double>()->default_value(1.0)->value_name("S"), "T_clk = S x OpenSTA's min period")
             ("clock-ps", po::value<double>()->value_name("T"), "T_clk in ps (overrides --clock-scale)")
-            ("mode", po::value<std::string>()->default_value("transport")->value_name("transport|inertial"), "gate delay semantics")
+            ("mode", po::value<std::string>()->default_value("transport")->value_name("transport|inertial|delay-line"),
+             "gate delay semantics (delay-line: one delay per arc, the time-unrolled models' semantics)")
             ("cond", po::value<std::string>()->default_value("max")->value_name("max|exact|uncond"),
              "COND delays: max over conditions, state-dependent, or unconditional entries only (as Icarus reads SDF)")
             ("triple", po::value<std::string>()->default_value("max")->value_name("max|min"), "value of SDF (min::max) triples")

@@ -142,6 +142,41 @@ INSTANTIATE_TEST_SUITE_P(Modes, BoothNoViolation,
                          ::testing::Combine(::testing::Values(DelayMode::Transport, DelayMode::Inertial),
                                             ::testing::Values(CondMode::Max, CondMode::Exact)));
 
+// At OpenSTA's own min period, the state-dependent (COND exact) delays OpenSTA wrote never break a
+// product: the simulation sees no path longer than STA's critical path.
+class BoothAtStaPeriod : public ::testing::TestWithParam<DelayMode> {};
+
+TEST_P(BoothAtStaPeriod, FourBitExhaustiveAtClockScaleOneWithExactCond) {
+    const auto& tb = tesa::test::timed_booth(4);
+    TimingConditions c;
+    c.cond = CondMode::Exact;
+    c.clock_period_ps = tb.setup.sta.min_period_ps;
+    TimedNetlist t = TimedNetlist::build(*tb.setup.netlist, *tb.setup.sdf, c);
+    EventSimulator sim(t, GetParam());
+    long wrong = 0;
+    for (uint32_t x = 0; x < (1u << 16); ++x)
+        wrong += sim.capture(x & 15, (x >> 4) & 15, (x >> 8) & 15, (x >> 12) & 15) != t.product((x >> 8) & 15, (x >> 12) & 15);
+    EXPECT_EQ(wrong, 0);
+}
+
+TEST_P(BoothAtStaPeriod, EightBitSampleAtClockScaleOneWithExactCond) {
+    const auto& tb = tesa::test::timed_booth(8);
+    TimingConditions c;
+    c.cond = CondMode::Exact;
+    c.clock_period_ps = tb.setup.sta.min_period_ps;
+    TimedNetlist t = TimedNetlist::build(*tb.setup.netlist, *tb.setup.sdf, c);
+    EventSimulator sim(t, GetParam());
+    std::mt19937_64 rng(13);
+    long wrong = 0;
+    for (int i = 0; i < 5000; ++i) {
+        uint64_t r = rng();
+        wrong += sim.capture(r & 255, (r >> 8) & 255, (r >> 16) & 255, (r >> 24) & 255) != t.product((r >> 16) & 255, (r >> 24) & 255);
+    }
+    EXPECT_EQ(wrong, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, BoothAtStaPeriod, ::testing::Values(DelayMode::Transport, DelayMode::Inertial));
+
 TEST(EventSimulator, ShortClockFailsAndEveryFailureHasAPathPastCapture) {
     const auto& tb = tesa::test::timed_booth(8);
     TimingConditions c;
