@@ -80,39 +80,55 @@ void EventSimulator::set_net(int net, uint8_t value, double time) {
 void EventSimulator::run_delay_line(double stop_time, uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b) {
     const auto& gates = net_.gates();
     is_dirty_.assign(gates.size(), 0);
-    auto line = [](const ArcDelay& d) { return static_cast<double>(std::max(d.rise, d.fall)); };
+    pin_pending_.resize(gates.size() * 6);
+    for (auto& p : pin_pending_) p.clear();
+    // Transport rule on one line: drop pending transitions at or after `when`, then add this one
+    // if it changes the value the line is heading for.
+    auto line_event = [&](int gate, int pin, uint8_t v, double when) {
+        const size_t li = static_cast<size_t>(gate) * 6 + static_cast<size_t>(pin);
+        auto& pend = pin_pending_[li];
+        while (!pend.empty() && pend.back().time >= when) pend.pop_back();
+        const uint8_t heading = pend.empty() ? static_cast<uint8_t>((in_index_[static_cast<size_t>(gate)] >> pin) & 1u)
+                                             : pend.back().value;
+        if (v == heading) return;
+        Pending p{when, ++seq_, v};
+        pend.push_back(p);
+        pin_queue_.push({when, p.seq, gate, pin, v});
+    };
     auto fan_out = [&](int net, uint8_t v, double now) {
         for (const Fanout& f : net_.fanout(net)) {
-            const double d = line(gates[static_cast<size_t>(f.gate)].arc[f.pin]);
-            if (d > 0) {
-                pin_queue_.push({now + d, ++seq_, f.gate, f.pin, v});
-            } else {  // zero delay: same instant, later in topological order
-                uint32_t& idx = in_index_[static_cast<size_t>(f.gate)];
-                idx = (idx & ~(1u << f.pin)) | (static_cast<uint32_t>(v) << f.pin);
-                if (!is_dirty_[static_cast<size_t>(f.gate)]) is_dirty_[static_cast<size_t>(f.gate)] = 1, dirty_.push(f.gate);
-            }
+            const ArcDelay& d = gates[static_cast<size_t>(f.gate)].line[f.pin];
+            line_event(f.gate, f.pin, v, now + (v ? d.rise : d.fall));
         }
     };
     for (int i = 0; i < net_.width(); ++i) {
         const uint32_t na = (a >> i) & 1u, nb = (b >> i) & 1u;
-        if (na != ((a_prev >> i) & 1u)) pin_queue_.push({line(net_.launch_a(i)), ++seq_, -1, net_.a_bits()[static_cast<size_t>(i)], static_cast<uint8_t>(na)});
-        if (nb != ((b_prev >> i) & 1u)) pin_queue_.push({line(net_.launch_b(i)), ++seq_, -1, net_.b_bits()[static_cast<size_t>(i)], static_cast<uint8_t>(nb)});
+        if (na != ((a_prev >> i) & 1u))
+            pin_queue_.push({na ? net_.launch_a(i).rise : net_.launch_a(i).fall, ++seq_, -1, net_.a_bits()[static_cast<size_t>(i)], static_cast<uint8_t>(na)});
+        if (nb != ((b_prev >> i) & 1u))
+            pin_queue_.push({nb ? net_.launch_b(i).rise : net_.launch_b(i).fall, ++seq_, -1, net_.b_bits()[static_cast<size_t>(i)], static_cast<uint8_t>(nb)});
     }
     while (!pin_queue_.empty() && pin_queue_.top().time <= stop_time) {
         const double now = pin_queue_.top().time;
-        while (!pin_queue_.empty() && pin_queue_.top().time == now) {
-            PinEvent e = pin_queue_.top();
-            pin_queue_.pop();
-            if (e.gate < 0) {
-                set_net(e.pin, e.value, now);
-                fan_out(e.pin, e.value, now);
-            } else {
+        while (true) {
+            // every line transition due now (zero-delay ones included) before the next gate
+            while (!pin_queue_.empty() && pin_queue_.top().time == now) {
+                PinEvent e = pin_queue_.top();
+                pin_queue_.pop();
+                if (e.gate < 0) {
+                    set_net(e.pin, e.value, now);
+                    fan_out(e.pin, e.value, now);
+                    continue;
+                }
+                auto& pend = pin_pending_[static_cast<size_t>(e.gate) * 6 + static_cast<size_t>(e.pin)];
+                auto it = std::find_if(pend.begin(), pend.end(), [&](const Pending& p) { return p.seq == e.seq; });
+                if (it == pend.end()) continue;  // cancelled
+                pend.erase(pend.begin(), it + 1);
                 uint32_t& idx = in_index_[static_cast<size_t>(e.gate)];
                 idx = (idx & ~(1u << e.pin)) | (static_cast<uint32_t>(e.value) << e.pin);
                 if (!is_dirty_[static_cast<size_t>(e.gate)]) is_dirty_[static_cast<size_t>(e.gate)] = 1, dirty_.push(e.gate);
             }
-        }
-        while (!dirty_.empty()) {
+            if (dirty_.empty()) break;
             const int g = dirty_.top();
             dirty_.pop();
             is_dirty_[static_cast<size_t>(g)] = 0;
@@ -131,7 +147,6 @@ void EventSimulator::run(uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t 
         run_delay_line(stop_time, a_prev, b_prev, a, b);
         return;
     }
-    const auto& gates = net_.gates();
 
     for (int i = 0; i < net_.width(); ++i) {
         const uint32_t na = (a >> i) & 1u, nb = (b >> i) & 1u;

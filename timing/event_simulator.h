@@ -10,11 +10,15 @@
 //     if it differs from the value the output is heading for (VHDL transport rule).
 //   Inertial: a new evaluation cancels pending transitions of the opposite value, so pulses shorter
 //     than the arc delay never appear; a confirming evaluation keeps the earlier pending time.
-//   DelayLine: every gate input pin sees its net through a pure transport delay line of the arc's
-//     one delay, max(rise, fall); gates switch with zero delay; all changes of one instant are
-//     applied before the gates are evaluated (in topological order), so no zero-width pulses
-//     exist; operand bits launch at max(CK->Q rise, fall). This is the semantics of the
-//     time-unrolled models (timing/unrolled_model.h), which agree with it bit for bit.
+//   DelayLine: every gate input pin sees its net through a transport delay line whose delay
+//     depends on the input edge (TimedGate::line: the arc's output-edge delays mapped through the
+//     pin's unateness); a new line transition removes the line's pending transitions at or after
+//     it, so pin(t) = AND of net(tau) over tau in [t - d_rise, t - d_fall] when d_rise >= d_fall
+//     (pulses of 1 narrower than the difference vanish), else the OR over [t - d_fall, t - d_rise]
+//     (pulses of 1 widen).
+//     Gates switch with zero delay; all changes of one instant are applied before the gates are
+//     evaluated (in topological order), so no zero-width pulses exist. This is the semantics of
+//     the time-unrolled models (timing/unrolled_model.h), which agree with it bit for bit.
 // Capture: product bit j takes its transitions in time order while each one's time is at most
 // T_clk - setup_j(its edge); the first late transition and all after it are missed.
 #pragma once
@@ -100,6 +104,7 @@ private:
     std::priority_queue<PinEvent, std::vector<PinEvent>, std::greater<PinEvent>> pin_queue_;
     std::priority_queue<int, std::vector<int>, std::greater<int>> dirty_;
     std::vector<uint8_t> is_dirty_;
+    std::vector<std::vector<Pending>> pin_pending_;  // per gate*6+pin (delay-line mode)
 };
 
 }  // namespace tesa

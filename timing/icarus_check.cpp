@@ -5,6 +5,7 @@
 #include "common/file_util.h"
 #include "common/process.h"
 #include "timing/boolean_function.h"
+#include "timing/verilog_expr.h"
 
 #include <cstdio>
 #include <set>
@@ -18,24 +19,6 @@ std::string num(double v) {
     char b[32];
     std::snprintf(b, sizeof b, "%.4f", v);
     return b;
-}
-
-// A Liberty function as a Verilog expression: the text itself when it uses only operators the two
-// languages share, else a sum of products from the truth table.
-std::string verilog_function(const std::string& fn, const std::vector<std::string>& pins, uint64_t table,
-                             const std::vector<std::string>& pin_exprs) {
-    bool plain = fn.find_first_not_of("!&|^() ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") ==
-                 std::string::npos;
-    if (plain && pin_exprs == pins) return fn;
-    std::string sop;
-    for (uint32_t i = 0; i < (1u << pins.size()); ++i) {
-        if (!((table >> i) & 1u)) continue;
-        std::string term;
-        for (size_t k = 0; k < pins.size(); ++k)
-            term += (term.empty() ? "" : " & ") + std::string((i >> k) & 1u ? "" : "~") + pin_exprs[k];
-        sop += (sop.empty() ? "" : " | ") + ("(" + (term.empty() ? std::string("1'b1") : term) + ")");
-    }
-    return sop.empty() ? "1'b0" : sop;
 }
 
 std::string net_ref(int net) {
@@ -64,7 +47,7 @@ std::string specify_cells(const GateNetlist& n) {
         for (const auto& p : c.pins) {
             if (p.direction != PinDirection::Output) continue;
             uint64_t table = BooleanFunction::parse(p.function, ins, c.name + "/" + p.name).table();
-            v << "  assign " << p.name << " = " << verilog_function(p.function, ins, table, ins) << ";\n";
+            v << "  assign " << p.name << " = " << verilog_expression(p.function, ins, table, ins) << ";\n";
         }
         v << "  specify\n";
         for (const auto& o : outs)
@@ -123,7 +106,7 @@ std::string transport_netlist(const GateNetlist& n, const TimedNetlist& t) {
         for (const auto& p : inst.cell->pins)
             if (p.direction == PinDirection::Input) pins.push_back(p.name);
         for (int k = 0; k < g.n_in; ++k) exprs.push_back(net_ref(g.in_net[k]));
-        const std::string f = verilog_function("", pins, g.table, exprs);
+        const std::string f = verilog_expression("", pins, g.table, exprs);
         const std::string o = std::to_string(g.out_net);
         v << "  // " << inst.name << " " << inst.cell->name << "\n"
           << "  reg [31:0] ev" << o << "; integer seq" << o << " = 0, applied" << o << " = 0;\n"

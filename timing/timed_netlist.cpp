@@ -116,6 +116,18 @@ TimedNetlist TimedNetlist::build(const GateNetlist& netlist, const SdfFile& sdf,
                 if (c.cond != CondMode::Exact) g.cond_arcs[k].clear();
                 pin_of[prefix + inst.name + "/" + in_pins[static_cast<size_t>(k)]] = {static_cast<int>(t.gates_.size()), k};
             }
+            for (int k = 0; k < g.n_in; ++k) {
+                bool pos = true, neg = true;
+                for (uint32_t idx = 0; idx < (1u << g.n_in); ++idx) {
+                    if ((idx >> k) & 1u) continue;
+                    const bool lo = (g.table >> idx) & 1u, hi = (g.table >> (idx | (1u << k))) & 1u;
+                    pos &= !lo || hi;
+                    neg &= lo || !hi;
+                }
+                const float both = std::max(g.arc[k].rise, g.arc[k].fall);
+                g.line[k] = c.line == TimingConditions::Line::Single ? ArcDelay{both, both}
+                            : pos ? g.arc[k] : neg ? ArcDelay{g.arc[k].fall, g.arc[k].rise} : ArcDelay{both, both};
+            }
             t.driver_[static_cast<size_t>(out_net)] = static_cast<int>(t.gates_.size());
             t.gates_.push_back(std::move(g));
         }

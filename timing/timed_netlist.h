@@ -32,6 +32,9 @@ struct TimingConditions {
     double sigma = 0.0;           // per-instance relative Gaussian delay variation
     uint64_t seed = 1;            // seed of that variation
     double time_step_ps = 0.0;    // > 0: every delay rounded to a multiple of this step
+    // Delay-line model only: per-pin line delays by input edge (from unateness), or one delay,
+    // max(rise, fall), for both edges.
+    enum class Line { InputEdge, Single } line = Line::InputEdge;
 };
 
 struct ArcDelay {
@@ -49,7 +52,9 @@ struct TimedGate {
     int n_in = 0;
     int in_net[6] = {-1, -1, -1, -1, -1, -1};
     uint64_t table = 0;          // output as a function of the inputs (bit k of index = input k)
-    ArcDelay arc[6];             // per input pin, max over conditions
+    ArcDelay arc[6];             // per input pin, by output edge, max over conditions
+    ArcDelay line[6];            // per input pin, by INPUT edge (delay-line model): from arc[] and
+                                 // the pin's unateness; a binate pin gets max(rise, fall) for both
     std::vector<CondArc> cond_arcs[6];  // CondMode::Exact only
     int instance = -1;           // index into GateNetlist::instances()
 };

@@ -9,6 +9,7 @@
 #include "timing/icarus_check.h"
 #include "timing/timed_netlist.h"
 #include "timing/timing_setup.h"
+#include "timing/unrolled_model.h"
 #include "timing/voltage_model.h"
 
 #include <cmath>
@@ -84,6 +85,9 @@ TimingConditions conditions_from(const po::variables_map& vm, double sta_period)
     c.sigma = vm["sigma"].as<double>();
     c.seed = vm["seed"].as<uint64_t>();
     c.time_step_ps = vm["time-step"].as<double>();
+    const std::string line = vm["line"].as<std::string>();
+    if (line != "edge" && line != "single") fail("--line '" + line + "': expected edge or single");
+    c.line = line == "edge" ? TimingConditions::Line::InputEdge : TimingConditions::Line::Single;
     return c;
 }
 
@@ -144,6 +148,28 @@ int run_icarus(const po::variables_map& vm, Context& ctx) {
             }
     }
     ctx.out << "work files: " << work.string() << "\n";
+    return 0;
+}
+
+int run_unroll(const po::variables_map& vm, Context& ctx) {
+    const std::string corner = check_corner(vm["corner"].as<std::string>());
+    TimingSetup t = prepare_timing(setup_options(vm, corner));
+    TimingConditions c = conditions_from(vm, t.sta.min_period_ps);
+    if (c.time_step_ps == 0) c.time_step_ps = 10;
+    const std::string line = vm["line"].as<std::string>();
+    if (!vm.count("verilog")) fail("tesa timing unroll needs --verilog FILE");
+    TimedNetlist tn = TimedNetlist::build(*t.netlist, *t.sdf, c);
+    UnrolledModel m = UnrolledModel::build(tn, *t.netlist);
+    const int lanes = vm["lanes"].as<int>();
+    if (lanes < 0 || lanes > 4096) fail("--lanes must be 0 (scalar) or a lane count up to 4096");
+    write_file_atomic(vm["verilog"].as<std::string>(), m.verilog(vm["module"].as<std::string>(), lanes));
+    char buf[300];
+    std::snprintf(buf, sizeof buf,
+                  "time-unrolled model: T_clk %.1f ps (%.3f x %.1f ps), step %.0f ps, %s line delays: %zu nodes, "
+                  "%d gate instants, %ld samples\n",
+                  c.clock_period_ps, c.clock_period_ps / t.sta.min_period_ps, t.sta.min_period_ps, c.time_step_ps,
+                  line.c_str(), m.nodes().size(), m.gate_nodes(), m.sample_count());
+    ctx.out << buf << "written: " << vm["verilog"].as<std::string>() << (lanes ? " (" + std::to_string(lanes) + " lanes)" : std::string(" (scalar)")) << "\n";
     return 0;
 }
 
@@ -227,10 +253,13 @@ Command make_timing_command() {
         "  --vcd FILE --transition a_prev,b_prev,a,b writes one cycle's waveform.\n"
         "tesa timing icarus --clock-scale S --samples N\n"
         "  Simulates the same random transitions in Icarus Verilog (specify blocks + $sdf_annotate, and\n"
-        "  per-arc non-blocking delays) and reports agreement with tesa's event-driven modes.";
+        "  per-arc non-blocking delays) and reports agreement with tesa's event-driven modes.\n"
+        "tesa timing unroll --clock-scale S --time-step PS [--lanes L] --verilog FILE\n"
+        "  Writes the time-unrolled delay-line model (same semantics as --mode delay-line) as Verilog:\n"
+        "  scalar ports a_prev, b_prev, a, b -> p, or L independent lanes per port bit.";
     c.positional = "action";
     c.add_options = [](po::options_description& d) {
-        d.add_options()("action", po::value<std::string>()->required()->value_name("report|sim|icarus"), "what to do");
+        d.add_options()("action", po::value<std::string>()->required()->value_name("report|sim|icarus|unroll"), "what to do");
         add_design_options(d);
         add_liberty_options(d);
         d.add_options()
@@ -249,14 +278,20 @@ Command make_timing_command() {
             ("time-step", po::value<double>()->default_value(0.0)->value_name("PS"), "round delays to this step (0: exact)")
             ("samples", po::value<long>()->default_value(20000)->value_name("N"), "random transitions to simulate")
             ("vcd", po::value<std::string>()->value_name("FILE"), "write the waveform of --transition as VCD")
-            ("transition", po::value<std::string>()->value_name("ap,bp,a,b"), "one (previous, current) operand pair");
+            ("transition", po::value<std::string>()->value_name("ap,bp,a,b"), "one (previous, current) operand pair")
+            ("line", po::value<std::string>()->default_value("edge")->value_name("edge|single"),
+             "delay-line model: per-input-edge delays, or one max(rise, fall) delay per arc")
+            ("verilog", po::value<std::string>()->value_name("FILE"), "unroll: the Verilog file to write")
+            ("lanes", po::value<int>()->default_value(0)->value_name("L"), "unroll: 0 scalar ports, else L-lane bit-sliced ports")
+            ("module", po::value<std::string>()->default_value("booth_mul_timed")->value_name("NAME"), "unroll: module name");
     };
     c.run = [](const po::variables_map& vm, Context& ctx) {
         const std::string action = vm["action"].as<std::string>();
         if (action == "report") return run_report(vm, ctx);
         if (action == "sim") return run_sim(vm, ctx);
         if (action == "icarus") return run_icarus(vm, ctx);
-        fail("tesa timing: unknown action '" + action + "' (expected report, sim or icarus)");
+        if (action == "unroll") return run_unroll(vm, ctx);
+        fail("tesa timing: unknown action '" + action + "' (expected report, sim, icarus or unroll)");
     };
     return c;
 }

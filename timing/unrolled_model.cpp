@@ -1,0 +1,271 @@
+// unrolled_model.cpp -- switching windows by forward propagation, then the needed (net, tick)
+// nodes by a memoised backward walk from each capture window; nodes are appended after their
+// dependencies, so the list is already in evaluation order.
+#include "timing/unrolled_model.h"
+
+#include "common/error.h"
+#include "timing/verilog_expr.h"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <sstream>
+#include <unordered_map>
+
+namespace tesa {
+
+namespace {
+
+constexpr int kNever = INT_MAX / 4;
+
+class Builder {
+public:
+    Builder(const TimedNetlist& t, std::vector<UnrolledNode>& nodes, std::vector<int>& samples)
+        : t_(t), nodes_(nodes), samples_(samples) {
+        const double step = t.conditions().time_step_ps;
+        if (!(step >= 1.0) || std::fabs(step - std::round(step)) > 1e-9)
+            fail("the time-unrolled model needs an integral time step of at least 1 ps (--time-step), got " +
+                 std::to_string(step));
+        step_ = step;
+        const size_t n = static_cast<size_t>(t.net_count());
+        lo_.assign(n, kNever);
+        hi_.assign(n, -kNever);
+        operand_.assign(n, -1);
+        rise_.assign(n, 0);
+        fall_.assign(n, 0);
+        for (int i = 0; i < t.width(); ++i) {
+            set_operand(t.a_bits()[static_cast<size_t>(i)], t.launch_a(i));
+            set_operand(t.b_bits()[static_cast<size_t>(i)], t.launch_b(i));
+        }
+        for (const auto& g : t.gates()) {
+            int lo = kNever, hi = -kNever;
+            for (int k = 0; k < g.n_in; ++k) {
+                const size_t in = static_cast<size_t>(g.in_net[k]);
+                if (lo_[in] == kNever) continue;  // constant or never switching
+                lo = std::min(lo, lo_[in] + std::min(tick(g.line[k].rise), tick(g.line[k].fall)));
+                hi = std::max(hi, hi_[in] + std::max(tick(g.line[k].rise), tick(g.line[k].fall)));
+            }
+            lo_[static_cast<size_t>(g.out_net)] = lo;
+            hi_[static_cast<size_t>(g.out_net)] = hi;
+        }
+    }
+
+    int tick(double ps) const { return static_cast<int>(std::llround(ps / step_)); }
+    int limit_tick(double ps) const { return static_cast<int>(std::floor(ps / step_ + 1e-6)); }
+    double step() const { return step_; }
+
+    int steady(int net, bool is_new) {
+        auto& memo = is_new ? new_ : old_;
+        auto it = memo.find(net);
+        if (it != memo.end()) return it->second;
+        UnrolledNode n{};
+        n.kind = is_new ? UnrolledNode::New : UnrolledNode::Old;
+        n.net = net;
+        nodes_.push_back(n);
+        return memo[net] = static_cast<int>(nodes_.size()) - 1;
+    }
+
+    // The node for net at tick t (constants and out-of-window instants share steady nodes).
+    int at(int net, int t) {
+        const size_t ni = static_cast<size_t>(net);
+        if (lo_[ni] == kNever || t < lo_[ni]) return steady(net, false);
+        if (t >= hi_[ni]) return steady(net, true);
+        const uint64_t key = (static_cast<uint64_t>(static_cast<uint32_t>(net)) << 32) | static_cast<uint32_t>(t);
+        auto it = memo_.find(key);
+        if (it != memo_.end()) return it->second;
+        UnrolledNode n{};
+        n.net = net;
+        n.tick = t;
+        if (operand_[ni] >= 0) {
+            n.kind = UnrolledNode::Operand;
+            n.or_window = t >= rise_[ni];  // rise launched, fall not yet: old | new
+        } else {
+            const int gi = t_.driver_gate()[ni];
+            const TimedGate& g = t_.gates()[static_cast<size_t>(gi)];
+            n.kind = UnrolledNode::Gate;
+            n.gate = gi;
+            std::vector<int> pins[6];
+            for (int k = 0; k < g.n_in; ++k) {
+                const int dr = tick(g.line[k].rise), df = tick(g.line[k].fall);
+                for (int tau = t - std::max(dr, df); tau <= t - std::min(dr, df); ++tau) {
+                    const int s = at(g.in_net[k], tau);
+                    if (std::find(pins[k].begin(), pins[k].end(), s) == pins[k].end()) pins[k].push_back(s);
+                }
+                n.pin_and[k] = dr >= df;
+            }
+            for (int k = 0; k < g.n_in; ++k) {
+                n.pin_begin[k] = static_cast<int>(samples_.size());
+                samples_.insert(samples_.end(), pins[k].begin(), pins[k].end());
+                n.pin_end[k] = static_cast<int>(samples_.size());
+            }
+        }
+        nodes_.push_back(n);
+        return memo_[key] = static_cast<int>(nodes_.size()) - 1;
+    }
+
+private:
+    void set_operand(int net, const ArcDelay& launch) {
+        const size_t n = static_cast<size_t>(net);
+        rise_[n] = tick(launch.rise);
+        fall_[n] = tick(launch.fall);
+        lo_[n] = std::min(rise_[n], fall_[n]);
+        hi_[n] = std::max(rise_[n], fall_[n]);
+        operand_[n] = 1;
+        if (lo_[n] == hi_[n]) hi_[n] = lo_[n];  // empty window: old before, new from then on
+    }
+
+    const TimedNetlist& t_;
+    std::vector<UnrolledNode>& nodes_;
+    std::vector<int>& samples_;
+    double step_ = 1;
+    std::vector<int> lo_, hi_, operand_, rise_, fall_;
+    std::unordered_map<uint64_t, int> memo_;
+    std::unordered_map<int, int> old_, new_;
+};
+
+}  // namespace
+
+UnrolledModel UnrolledModel::build(const TimedNetlist& timed, const GateNetlist& netlist) {
+    UnrolledModel m;
+    m.timed_ = &timed;
+    m.netlist_ = &netlist;
+    m.width_ = timed.width();
+    Builder b(timed, m.nodes_, m.samples_);
+    m.step_ = b.step();
+    for (int j = 0; j < 2 * m.width_; ++j) {
+        const int net = timed.p_bits()[static_cast<size_t>(j)];
+        const int lr = b.limit_tick(timed.capture_limit(j).rise), lf = b.limit_tick(timed.capture_limit(j).fall);
+        const bool or_cap = lf <= lr;
+        std::vector<int> nodes;
+        for (int t = std::min(lr, lf); t <= std::max(lr, lf); ++t) {
+            int n = b.at(net, t);
+            if (std::find(nodes.begin(), nodes.end(), n) == nodes.end()) nodes.push_back(n);
+        }
+        m.capture_.push_back(nodes);
+        m.or_capture_.push_back(or_cap);
+    }
+    return m;
+}
+
+int UnrolledModel::gate_nodes() const {
+    int n = 0;
+    for (const auto& x : nodes_) n += x.kind == UnrolledNode::Gate;
+    return n;
+}
+
+uint32_t UnrolledModel::evaluate(uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b) const {
+    std::vector<uint8_t> old_v, new_v;
+    timed_->settle(a_prev, b_prev, old_v);
+    timed_->settle(a, b, new_v);
+    std::vector<uint8_t> v(nodes_.size());
+    const auto& gates = timed_->gates();
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+        const UnrolledNode& n = nodes_[i];
+        const size_t net = static_cast<size_t>(n.net);
+        switch (n.kind) {
+            case UnrolledNode::Old: v[i] = old_v[net]; break;
+            case UnrolledNode::New: v[i] = new_v[net]; break;
+            case UnrolledNode::Operand: v[i] = n.or_window ? (old_v[net] | new_v[net]) : (old_v[net] & new_v[net]); break;
+            case UnrolledNode::Gate: {
+                const TimedGate& g = gates[static_cast<size_t>(n.gate)];
+                uint32_t idx = 0;
+                for (int k = 0; k < g.n_in; ++k) {
+                    uint8_t x = n.pin_and[k] ? 1 : 0;
+                    for (int s = n.pin_begin[k]; s < n.pin_end[k]; ++s) {
+                        const uint8_t y = v[static_cast<size_t>(samples_[static_cast<size_t>(s)])];
+                        x = n.pin_and[k] ? (x & y) : (x | y);
+                    }
+                    idx |= static_cast<uint32_t>(x) << k;
+                }
+                v[i] = (g.table >> idx) & 1u;
+                break;
+            }
+        }
+    }
+    uint32_t p = 0;
+    for (int j = 0; j < 2 * width_; ++j) {
+        const auto& cap = capture_[static_cast<size_t>(j)];
+        uint8_t bit = or_capture_[static_cast<size_t>(j)] ? 0 : 1;
+        for (int n : cap) bit = or_capture_[static_cast<size_t>(j)] ? (bit | v[static_cast<size_t>(n)]) : (bit & v[static_cast<size_t>(n)]);
+        p |= static_cast<uint32_t>(bit) << j;
+    }
+    return p;
+}
+
+std::string UnrolledModel::verilog(const std::string& module, int lanes) const {
+    const int L = lanes > 0 ? lanes : 1, W = width_;
+    const std::string vec = L > 1 ? "[" + std::to_string(L - 1) + ":0] " : "";
+    const std::string ones = L > 1 ? "{" + std::to_string(L) + "{1'b1}}" : "1'b1";
+    std::ostringstream v;
+    v << "// Generated by tesa: time-unrolled delay-line model of " << netlist_->module_name() << " (N=" << W << ")\n"
+      << "// T_clk = " << timed_->conditions().clock_period_ps << " ps, time step " << step_ << " ps, "
+      << nodes_.size() << " nodes (" << gate_nodes() << " gate instants)" << (lanes > 0 ? ", bit-sliced, " + std::to_string(L) + " lanes" : ", scalar") << ".\n"
+      << "// Port bit i of lane l is bit i*" << L << "+l.\n"
+      << "/* verilator lint_off UNUSEDSIGNAL */\n"
+      << "module " << module << " (a_prev, b_prev, a, b, p);\n"
+      << "  input [" << W * L - 1 << ":0] a_prev, b_prev, a, b;\n  output [" << 2 * W * L - 1 << ":0] p;\n";
+    auto port = [&](const char* name, int i) { return std::string(name) + "[" + std::to_string(i * L) + " +: " + std::to_string(L) + "]"; };
+    // Zero-delay steady networks: o<net> from the previous operands, w<net> from the current ones.
+    const auto& gates = timed_->gates();
+    for (const char* prefix : {"o", "w"}) {
+        const bool cur = prefix[0] == 'w';
+        v << "  wire " << vec << prefix << "0 = ~" << ones << ";\n  wire " << vec << prefix << "1 = " << ones << ";\n";
+        for (int i = 0; i < W; ++i) {
+            v << "  wire " << vec << prefix << timed_->a_bits()[static_cast<size_t>(i)] << " = " << port(cur ? "a" : "a_prev", i) << ";\n";
+            v << "  wire " << vec << prefix << timed_->b_bits()[static_cast<size_t>(i)] << " = " << port(cur ? "b" : "b_prev", i) << ";\n";
+        }
+        for (const auto& g : gates) {
+            const NetlistInstance& inst = netlist_->instances()[static_cast<size_t>(g.instance)];
+            std::vector<std::string> pins, ops;
+            for (const auto& p : inst.cell->pins)
+                if (p.direction == PinDirection::Input) pins.push_back(p.name);
+            for (int k = 0; k < g.n_in; ++k) ops.push_back(prefix + std::to_string(g.in_net[k]));
+            std::string fn;
+            for (const auto& p : inst.cell->pins)
+                if (p.direction == PinDirection::Output && inst.pins.size() && p.function.size()) {
+                    for (const auto& pc : inst.pins)
+                        if (pc.pin == p.name && pc.net == g.out_net) fn = p.function;
+                }
+            v << "  wire " << vec << prefix << g.out_net << " = " << verilog_expression(fn, pins, g.table, ops, ones) << ";\n";
+        }
+    }
+    // The unrolled instants.
+    auto ref = [&](int node) {
+        const UnrolledNode& n = nodes_[static_cast<size_t>(node)];
+        if (n.kind == UnrolledNode::Old) return "o" + std::to_string(n.net);
+        if (n.kind == UnrolledNode::New) return "w" + std::to_string(n.net);
+        return "x" + std::to_string(node);
+    };
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+        const UnrolledNode& n = nodes_[i];
+        if (n.kind == UnrolledNode::Old || n.kind == UnrolledNode::New) continue;
+        const std::string o = "o" + std::to_string(n.net), w = "w" + std::to_string(n.net);
+        v << "  wire " << vec << "x" << i << " = ";
+        if (n.kind == UnrolledNode::Operand) {
+            v << o << (n.or_window ? " | " : " & ") << w << ";  // operand net " << n.net << " at tick " << n.tick << "\n";
+            continue;
+        }
+        const TimedGate& g = gates[static_cast<size_t>(n.gate)];
+        const NetlistInstance& inst = netlist_->instances()[static_cast<size_t>(g.instance)];
+        std::vector<std::string> pins, ops;
+        for (const auto& p : inst.cell->pins)
+            if (p.direction == PinDirection::Input) pins.push_back(p.name);
+        for (int k = 0; k < g.n_in; ++k) {
+            std::string op;
+            for (int s = n.pin_begin[k]; s < n.pin_end[k]; ++s)
+                op += (s > n.pin_begin[k] ? (n.pin_and[k] ? " & " : " | ") : "") + ref(samples_[static_cast<size_t>(s)]);
+            ops.push_back(op);
+        }
+        v << verilog_expression("", pins, g.table, ops, ones) << ";  // net " << n.net << " at tick " << n.tick << "\n";
+    }
+    for (int j = 0; j < 2 * W; ++j) {
+        v << "  assign " << port("p", j) << " = ";
+        const auto& cap = capture_[static_cast<size_t>(j)];
+        for (size_t k = 0; k < cap.size(); ++k) v << (k ? (or_capture_[static_cast<size_t>(j)] ? " | " : " & ") : "") << ref(cap[k]);
+        v << ";\n";
+    }
+    v << "endmodule\n";
+    return v.str();
+}
+
+}  // namespace tesa
