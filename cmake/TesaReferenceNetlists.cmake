@@ -1,0 +1,26 @@
+# TesaReferenceNetlists.cmake -- the 4- and 8-bit Booth netlists (typical corner) that tests, the
+# time-unrolled models and the benchmarks build on, synthesized at configure time by the same Yosys
+# script as `tesa synth` (Verilator's verilate() needs its sources when CMake runs).
+set(TESA_TEST_LIBERTY "${CMAKE_BINARY_DIR}/liberty/nangate45_typ.lib")
+file(MAKE_DIRECTORY "${CMAKE_BINARY_DIR}/liberty")
+execute_process(COMMAND "${GZIP_EXECUTABLE}" -dc "${TESA_PDK_DIR}/nangate45_typ.lib.gz"
+                OUTPUT_FILE "${TESA_TEST_LIBERTY}" RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "cannot decompress ${TESA_PDK_DIR}/nangate45_typ.lib.gz (set -DTESA_PDK_DIR=...)")
+endif()
+foreach(N 4 8)
+  set(dir "${CMAKE_BINARY_DIR}/synth/booth_mul_w${N}_typ")
+  file(MAKE_DIRECTORY "${dir}")
+  execute_process(
+    COMMAND "${CMAKE_COMMAND}" -E env
+            "TESA_RTL=${CMAKE_SOURCE_DIR}/rtl/booth_mul.v" TESA_TOP=booth_mul TESA_WIDTH=${N}
+            "TESA_LIBERTY=${TESA_TEST_LIBERTY}" "TESA_OUTDIR=${dir}"
+            "${YOSYS_EXECUTABLE}" -q -l "${dir}/yosys.log" -c "${CMAKE_SOURCE_DIR}/rtl/synth.tcl"
+    RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
+  if(rc)
+    message(FATAL_ERROR "Yosys synthesis of booth_mul N=${N} failed; see ${dir}/yosys.log")
+  endif()
+endforeach()
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+  "${CMAKE_SOURCE_DIR}/rtl/booth_mul.v" "${CMAKE_SOURCE_DIR}/rtl/synth.tcl")
+
