@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "common/file_util.h"
+#include "common/text_scan.h"
 
 #include <algorithm>
 #include <cctype>
@@ -60,36 +61,13 @@ public:
 
 private:
     void skip() {
-        while (pos_ < s_.size()) {
-            char c = s_[pos_];
-            if (c == '\n') {
-                ++line_;
-                ++pos_;
-            } else if (std::isspace(static_cast<unsigned char>(c))) {
-                ++pos_;
-            } else if (c == '/' && pos_ + 1 < s_.size() && s_[pos_ + 1] == '/') {
-                while (pos_ < s_.size() && s_[pos_] != '\n') ++pos_;
-            } else if (c == '/' && pos_ + 1 < s_.size() && s_[pos_ + 1] == '*') {
-                int start = line_;
-                pos_ += 2;
-                while (pos_ + 1 < s_.size() && !(s_[pos_] == '*' && s_[pos_ + 1] == '/')) {
-                    if (s_[pos_] == '\n') ++line_;
-                    ++pos_;
-                }
-                if (pos_ + 1 >= s_.size()) fail_at(file_, start, "unterminated comment");
-                pos_ += 2;
-            } else if (c == '(' && pos_ + 1 < s_.size() && s_[pos_ + 1] == '*') {  // (* attributes *)
-                int start = line_;
-                pos_ += 2;
-                while (pos_ + 1 < s_.size() && !(s_[pos_] == '*' && s_[pos_ + 1] == ')')) {
-                    if (s_[pos_] == '\n') ++line_;
-                    ++pos_;
-                }
-                if (pos_ + 1 >= s_.size()) fail_at(file_, start, "unterminated attribute");
-                pos_ += 2;
-            } else {
-                break;
+        while (true) {
+            skip_blanks_and_comments(s_, pos_, line_, true, file_);
+            if (pos_ + 1 < s_.size() && s_[pos_] == '(' && s_[pos_ + 1] == '*') {
+                skip_delimited(s_, pos_, line_, "*)", file_, "attribute");
+                continue;
             }
+            return;
         }
     }
 

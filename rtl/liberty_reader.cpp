@@ -7,6 +7,7 @@
 #include "rtl/liberty_reader.h"
 
 #include "common/error.h"
+#include "common/text_scan.h"
 
 #include <cctype>
 
@@ -102,29 +103,14 @@ private:
     }
 
     void skip_space_and_comments() {
-        while (pos_ < s_.size()) {
-            char c = s_[pos_];
-            if (c == '\n') {
-                ++line_;
-                ++pos_;
-            } else if (std::isspace(static_cast<unsigned char>(c))) {
-                ++pos_;
-            } else if (c == '\\' && pos_ + 1 < s_.size() &&
-                       (s_[pos_ + 1] == '\n' || s_[pos_ + 1] == '\r')) {
-                ++pos_;
+        while (true) {
+            skip_blanks_and_comments(s_, pos_, line_, false, file_);
+            if (pos_ + 1 < s_.size() && s_[pos_] == '\\' && (s_[pos_ + 1] == '\n' || s_[pos_ + 1] == '\r')) {
+                ++pos_;  // line continuation
                 skip_newline();
-            } else if (c == '/' && pos_ + 1 < s_.size() && s_[pos_ + 1] == '*') {
-                int start = line_;
-                pos_ += 2;
-                while (pos_ + 1 < s_.size() && !(s_[pos_] == '*' && s_[pos_ + 1] == '/')) {
-                    if (s_[pos_] == '\n') ++line_;
-                    ++pos_;
-                }
-                if (pos_ + 1 >= s_.size()) fail_at(file_, start, "unterminated comment (end of file reached; truncated file?)");
-                pos_ += 2;
-            } else {
-                break;
+                continue;
             }
+            return;
         }
     }
 

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_util.h"
+
 #include <fstream>
 #include <regex>
 
@@ -22,15 +24,7 @@ const LibertyLibrary& typ() {
 
 std::string synth_dir(int n) { return std::string(TESA_TEST_SYNTH_DIR) + "/booth_mul_w" + std::to_string(n) + "_typ"; }
 
-template <class Fn>
-void expect_error(Fn fn, std::initializer_list<std::string> parts) {
-    try {
-        fn();
-        FAIL() << "no error thrown";
-    } catch (const tesa::Error& e) {
-        for (const auto& p : parts) EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << e.what();
-    }
-}
+using tesa::test::expect_error;
 
 // Cell counts and area as Yosys `stat -liberty` printed them (an independent tool).
 struct YosysStat {

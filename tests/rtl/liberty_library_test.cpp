@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_util.h"
+
 #include <filesystem>
 #include <fstream>
 
@@ -18,16 +20,7 @@ std::string pdk(const std::string& corner) {
     return std::string(TESA_TEST_PDK_DIR) + "/nangate45_" + corner + ".lib.gz";
 }
 
-// Expects `fn` to throw tesa::Error whose message contains every one of `parts`.
-template <class Fn>
-void expect_error(Fn fn, std::initializer_list<std::string> parts) {
-    try {
-        fn();
-        FAIL() << "no error thrown";
-    } catch (const tesa::Error& e) {
-        for (const auto& p : parts) EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << e.what();
-    }
-}
+using tesa::test::expect_error;
 
 TEST(LibertyLibrary, ReadsTypicalCornerCellsAreasAndFunctions) {
     LibertyLibrary lib = LibertyLibrary::read(pdk("typ"));

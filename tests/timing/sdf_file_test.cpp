@@ -7,19 +7,13 @@
 
 #include <gtest/gtest.h>
 
+#include "test_util.h"
+
 using tesa::SdfFile;
 
 namespace {
 
-template <class Fn>
-void expect_error(Fn fn, std::initializer_list<std::string> parts) {
-    try {
-        fn();
-        FAIL() << "no error thrown";
-    } catch (const tesa::Error& e) {
-        for (const auto& p : parts) EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << e.what();
-    }
-}
+using tesa::test::expect_error;
 
 TEST(SdfFile, ReadsOpenStaOutputForTheBoothPe) {
     const tesa::test::TimedBooth& tb = tesa::test::timed_booth(8);
