@@ -86,6 +86,12 @@ void write_file_atomic(const fs::path& path, const std::string& content) {
     }
 }
 
+void write_file_if_changed(const fs::path& path, const std::string& content) {
+    std::error_code ec;
+    if (fs::exists(path, ec) && fs::file_size(path, ec) == content.size() && read_file(path) == content) return;
+    write_file_atomic(path, content);
+}
+
 void gunzip_to(const fs::path& gz, const fs::path& dest) {
     std::error_code ec;
     if (fs::exists(dest, ec) && fs::exists(gz, ec) &&

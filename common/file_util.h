@@ -19,6 +19,10 @@ std::string read_file(const fs::path& path);
 // Writes `content` to `path` atomically (temp file + rename).
 void write_file_atomic(const fs::path& path, const std::string& content);
 
+// Like write_file_atomic, but leaves the file (and its time stamp) alone when it already holds
+// exactly `content`, so that build steps depending on it do not rerun.
+void write_file_if_changed(const fs::path& path, const std::string& content);
+
 // Decompresses `gz` into `dest` unless `dest` already exists and is newer; atomic.
 void gunzip_to(const fs::path& gz, const fs::path& dest);
 

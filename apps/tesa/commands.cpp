@@ -11,6 +11,8 @@ const std::vector<Command>& all_commands() {
         make_synth_command(),
         make_netlist_command(),
         make_timing_command(),
+        make_characterize_command(),
+        make_tables_command(),
         make_version_command(),
     };
     return commands;

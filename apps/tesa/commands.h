@@ -13,6 +13,8 @@ Command make_netlist_command();
 Command make_flow_command();
 Command make_version_command();
 Command make_timing_command();
+Command make_characterize_command();
+Command make_tables_command();
 
 // --corner / --pdk-dir / --liberty: which Liberty file to read.
 void add_liberty_options(po::options_description& desc);

@@ -162,7 +162,7 @@ int run_unroll(const po::variables_map& vm, Context& ctx) {
     UnrolledModel m = UnrolledModel::build(tn, *t.netlist);
     const int lanes = vm["lanes"].as<int>();
     if (lanes < 0 || lanes > 4096) fail("--lanes must be 0 (scalar) or a lane count up to 4096");
-    write_file_atomic(vm["verilog"].as<std::string>(), m.verilog(vm["module"].as<std::string>(), lanes));
+    write_file_if_changed(vm["verilog"].as<std::string>(), m.verilog(vm["module"].as<std::string>(), lanes));
     char buf[300];
     std::snprintf(buf, sizeof buf,
                   "time-unrolled model: T_clk %.1f ps (%.3f x %.1f ps), step %.0f ps, %s line delays: %zu nodes, "

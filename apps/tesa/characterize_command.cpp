@@ -1,0 +1,159 @@
+// characterize_command.cpp -- `tesa characterize` (exhaustive error tables of the timed
+// multiplier, HDF5) and `tesa tables show` (a readable summary of such a file).
+#include "apps/tesa/commands.h"
+
+#include "common/error.h"
+#include "timing/characterizer.h"
+#include "timing/timing_setup.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <numeric>
+#include <ostream>
+
+namespace tesa::cli {
+
+namespace {
+
+std::string scale_tag(double s) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.2f", s);
+    return b;
+}
+
+int run_characterize(const po::variables_map& vm, Context& ctx) {
+    const std::string corner = vm["corner"].as<std::string>();
+    if (corner != "typ" && corner != "fast" && corner != "slow") fail("--corner '" + corner + "': expected typ, fast or slow");
+    TimingSetupOptions so;
+    SynthOptions s = synth_options(vm);
+    so.rtl = s.rtl;
+    so.script = s.script;
+    so.top = s.top;
+    so.width = s.width;
+    so.out = vm["out"].as<std::string>();
+    if (vm.count("netlist")) so.netlist = vm["netlist"].as<std::string>();
+    const std::filesystem::path pdk = vm["pdk-dir"].as<std::string>();
+    so.synth_liberty = pdk / "nangate45_typ.lib.gz";
+    so.liberty = pdk / ("nangate45_" + corner + ".lib.gz");
+    so.corner_name = corner;
+    TimingSetup t = prepare_timing(so);
+
+    TimingConditions c;
+    const double scale = vm["clock-scale"].as<double>();
+    c.clock_period_ps = scale * t.sta.min_period_ps;
+    c.time_step_ps = vm["time-step"].as<double>();
+    TimedNetlist tn = TimedNetlist::build(*t.netlist, *t.sdf, c);
+
+    const int width = s.width;
+    const std::string name = s.top + "_w" + std::to_string(width) + "_" + corner + "_s" + scale_tag(scale) + "_step" +
+                             scale_tag(c.time_step_ps);
+    CharacterizeOptions co;
+    co.work_dir = so.out / "characterize" / name;
+    co.worker_source = std::filesystem::path(source_dir()) / "timing" / "characterize_worker.cpp";
+    co.threads = vm["threads"].as<int>();
+    co.chunk = static_cast<uint32_t>(vm["chunk"].as<int>());
+    co.progress = [&ctx](const std::string& line) { ctx.err << line << std::endl; };
+    ErrorTables tables = characterize(tn, *t.netlist, co);
+    tables.clock_scale = scale;
+    tables.corner = corner;
+    tables.model = "delay-line, input-edge lines, max over COND";
+    tables.netlist_hash = file_hash(t.netlist->file());
+    tables.sdf_hash = file_hash(t.sta.sdf);
+    tables.tesa_version = TESA_VERSION;
+    const std::filesystem::path table = vm.count("table") ? std::filesystem::path(vm["table"].as<std::string>())
+                                                          : so.out / "tables" / (name + ".h5");
+    tables.write(table);
+    char buf[300];
+    std::snprintf(buf, sizeof buf, "characterized %llu pairs at T_clk %.1f ps (%.2f x %.1f ps, %s): error rate %.6f\n",
+                  static_cast<unsigned long long>(tables.pairs), tables.clock_ps, scale, t.sta.min_period_ps, corner.c_str(),
+                  tables.error_rate());
+    ctx.out << buf << "tables: " << table.string() << "\n";
+    return 0;
+}
+
+int run_show(const po::variables_map& vm, Context& ctx) {
+    if (!vm.count("file")) fail("tesa tables show needs a FILE");
+    const std::string file = vm["file"].as<std::string>();
+    ErrorTables t = ErrorTables::read(file);
+    const int top = vm["top"].as<int>();
+    char buf[300];
+    ctx.out << "file        " << file << "\n";
+    std::snprintf(buf, sizeof buf, "multiplier  N=%d, corner %s, T_clk %.1f ps (clock scale %.2f), step %.0f ps\n",
+                  t.width, t.corner.c_str(), t.clock_ps, t.clock_scale, t.time_step_ps);
+    ctx.out << buf << "model       " << t.model << "; netlist " << t.netlist_hash << ", SDF " << t.sdf_hash
+            << ", tesa " << t.tesa_version << "\n";
+    std::snprintf(buf, sizeof buf, "error rate  %llu of %llu (previous, current) pairs wrong: %.6f\n",
+                  static_cast<unsigned long long>(t.wrong_pairs), static_cast<unsigned long long>(t.pairs), t.error_rate());
+    ctx.out << buf;
+    const int n = t.width;
+    auto sv = [n](uint32_t v) { return static_cast<int>(v << (32 - n)) >> (32 - n); };
+    for (int role = 0; role < 2; ++role) {
+        const auto& p = role == 0 ? t.p_weight_a : t.p_weight_b;
+        std::vector<uint32_t> idx(p.size());
+        std::iota(idx.begin(), idx.end(), 0);
+        std::stable_sort(idx.begin(), idx.end(), [&](uint32_t x, uint32_t y) { return p[x] > p[y]; });
+        ctx.out << "worst weights on port " << (role == 0 ? "a (multiplicand; the paper's convention)" : "b (Booth-encoded)")
+                << " (Table III):\n";
+        for (int k = 0; k < top && k < static_cast<int>(idx.size()); ++k) {
+            std::snprintf(buf, sizeof buf, "  w = %5d  P(error) = %.6f\n", sv(idx[static_cast<size_t>(k)]), p[idx[static_cast<size_t>(k)]]);
+            ctx.out << buf;
+        }
+    }
+    ctx.out << "error magnitude |captured - exact| (bin k: 2^(k-1) <= |d| < 2^k):\n";
+    for (size_t k = 1; k < t.magnitude_hist.size(); ++k)
+        if (t.magnitude_hist[k]) {
+            std::snprintf(buf, sizeof buf, "  bin %2zu  %llu\n", k, static_cast<unsigned long long>(t.magnitude_hist[k]));
+            ctx.out << buf;
+        }
+    ctx.out << "wrong captures per product bit (LSB first):";
+    for (auto v : t.failing_bits) ctx.out << " " << v;
+    ctx.out << "\n";
+    return 0;
+}
+
+}  // namespace
+
+Command make_characterize_command() {
+    Command c;
+    c.name = "characterize";
+    c.summary = "exhaustive error tables of the timed multiplier: all (previous, current) pairs -> HDF5";
+    c.description =
+        "Builds the 64-lane time-unrolled delay-line model at --clock-scale (of OpenSTA's min period at\n"
+        "--corner), compiles it with Verilator, runs every (previous, current) operand pair in chunks\n"
+        "(an interrupted run resumes: finished chunks are kept), and writes Table II (distinct outputs\n"
+        "and counts per current pair), Table III (per-weight error probability, both ports), the\n"
+        "stationary sub-tables and a summary to <out>/tables/ (schema: timing/error_tables.h).";
+    c.add_options = [](po::options_description& d) {
+        add_design_options(d);
+        add_liberty_options(d);
+        d.add_options()
+            ("netlist", po::value<std::string>()->value_name("FILE"), "mapped netlist (default: synthesize at typ)")
+            ("clock-scale", po::value<double>()->default_value(0.8)->value_name("S"), "T_clk = S x OpenSTA's min period")
+            ("time-step", po::value<double>()->default_value(10.0)->value_name("PS"), "time step of the unrolled model")
+            ("threads", po::value<int>()->default_value(2)->value_name("N"), "worker threads")
+            ("chunk", po::value<int>()->default_value(256)->value_name("N"), "current pairs per resumable chunk")
+            ("table", po::value<std::string>()->value_name("FILE"), "output HDF5 (default <out>/tables/<name>.h5)");
+    };
+    c.run = run_characterize;
+    return c;
+}
+
+Command make_tables_command() {
+    Command c;
+    c.name = "tables";
+    c.summary = "show an error-table file (error rate, worst weights, error magnitudes)";
+    c.description = "tesa tables show FILE [--top N]";
+    c.positional = "action";
+    c.add_options = [](po::options_description& d) {
+        d.add_options()("action", po::value<std::string>()->required()->value_name("show"), "what to do")
+            ("file", po::value<std::string>()->value_name("FILE"), "HDF5 error tables")
+            ("top", po::value<int>()->default_value(10)->value_name("N"), "worst weights to list");
+    };
+    c.run = [](const po::variables_map& vm, Context& ctx) {
+        if (vm["action"].as<std::string>() != "show") fail("tesa tables: unknown action '" + vm["action"].as<std::string>() + "' (expected show)");
+        return run_show(vm, ctx);
+    };
+    return c;
+}
+
+}  // namespace tesa::cli

@@ -1,0 +1,111 @@
+// Exhaustive characterization (4-bit instance): the tables built by the Verilated worker equal
+// what the event-driven reference says for every (previous, current) pair; interrupted runs
+// resume; tables of another netlist/SDF/clock are refused.
+#include "timing/characterizer.h"
+
+#include "common/file_util.h"
+
+#include "common/error.h"
+#include "test_util.h"
+#include "timing/event_simulator.h"
+#include "timing_test_util.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+using namespace tesa;
+
+namespace {
+
+struct CharRun {
+    TimedNetlist timed;
+    ErrorTables tables;
+    std::vector<std::string> progress;
+};
+
+std::filesystem::path work_dir() {
+    return std::filesystem::temp_directory_path() / ("tesa_char_" + std::to_string(::getpid()));
+}
+
+CharRun characterize4(uint32_t chunk) {
+    const auto& tb = tesa::test::timed_booth(4);
+    TimingConditions c;
+    c.clock_period_ps = 0.8 * tb.setup.sta.min_period_ps;
+    c.time_step_ps = 10;
+    CharRun r{TimedNetlist::build(*tb.setup.netlist, *tb.setup.sdf, c), {}, {}};
+    CharacterizeOptions o;
+    o.work_dir = work_dir();
+    o.worker_source = std::string(TESA_SOURCE_DIR) + "/timing/characterize_worker.cpp";
+    o.chunk = chunk;
+    o.cflags = "-O1";
+    o.progress = [&r](const std::string& line) { r.progress.push_back(line); };
+    r.tables = characterize(r.timed, *tb.setup.netlist, o);
+    return r;
+}
+
+TEST(Characterizer, FourBitTablesEqualTheReferenceOnEveryPair) {
+    CharRun r = characterize4(64);
+    const ErrorTables& t = r.tables;
+    EventSimulator sim(r.timed, DelayMode::DelayLine);
+    const uint32_t ops = 16;
+    uint64_t wrong = 0;
+    for (uint32_t c = 0; c < ops * ops; ++c) {
+        const uint32_t a = c & 15, b = c >> 4;
+        std::map<uint16_t, uint32_t> expect;
+        for (uint32_t p = 0; p < ops * ops; ++p) {
+            const uint32_t ap = p & 15, bp = p >> 4;
+            const uint32_t out = sim.capture(ap, bp, a, b);
+            ++expect[static_cast<uint16_t>(out)];
+            wrong += out != r.timed.product(a, b);
+            if (ap == a) {
+                ASSERT_EQ(t.a_held[(a * ops + bp) * ops + b], out) << "a held " << a << " " << bp << " " << b;
+            }
+            if (bp == b) {
+                ASSERT_EQ(t.b_held[(b * ops + ap) * ops + a], out) << "b held " << b << " " << ap << " " << a;
+            }
+        }
+        std::map<uint16_t, uint32_t> got;
+        for (uint32_t k = t.offsets[c]; k < t.offsets[c + 1]; ++k) got[t.outputs[k]] = t.counts[k];
+        ASSERT_EQ(got, expect) << "current pair " << c;
+    }
+    EXPECT_EQ(t.wrong_pairs, wrong);
+    EXPECT_GT(wrong, 0u);
+    // Table III: probabilities average the per-pair rates over the other operand.
+    double mean_a = 0;
+    for (double p : t.p_weight_a) mean_a += p / ops;
+    EXPECT_NEAR(mean_a, t.error_rate(), 1e-12);
+}
+
+TEST(Characterizer, InterruptedRunResumesFromFinishedChunks) {
+    CharRun first = characterize4(64);
+    std::filesystem::remove(work_dir() / "chunks" / "chunk_2.bin");  // as if killed during chunk 2
+    CharRun again = characterize4(64);
+    ASSERT_EQ(again.progress.size(), 1u) << "only the missing chunk is recomputed";
+    EXPECT_NE(again.progress[0].find("chunk 3/4"), std::string::npos) << again.progress[0];
+    EXPECT_NE(again.progress[0].find("2 chunks reused"), std::string::npos) << again.progress[0];  // chunks 1-2 before it
+    EXPECT_EQ(again.tables.outputs, first.tables.outputs);
+    EXPECT_EQ(again.tables.counts, first.tables.counts);
+}
+
+TEST(ErrorTables, WrittenTablesReadBackAndMismatchesAreRefused) {
+    CharRun r = characterize4(64);
+    r.tables.netlist_hash = "1111111111111111";
+    r.tables.sdf_hash = "2222222222222222";
+    r.tables.corner = "typ";
+    const std::filesystem::path f = work_dir() / "t.h5";
+    r.tables.write(f);
+    ErrorTables back = ErrorTables::read(f, "1111111111111111", "2222222222222222", r.tables.clock_ps);
+    EXPECT_EQ(back.counts, r.tables.counts);
+    EXPECT_EQ(back.a_held, r.tables.a_held);
+    EXPECT_EQ(back.p_weight_b, r.tables.p_weight_b);
+    EXPECT_EQ(back.wrong_pairs, r.tables.wrong_pairs);
+    tesa::test::expect_error([&] { ErrorTables::read(f, "3333333333333333"); }, {f.string(), "another netlist"});
+    tesa::test::expect_error([&] { ErrorTables::read(f, "", "3333333333333333"); }, {f.string(), "another SDF"});
+    tesa::test::expect_error([&] { ErrorTables::read(f, "", "", 1.0); }, {f.string(), "T_clk"});
+    const std::filesystem::path junk = work_dir() / "junk.h5";
+    write_file_atomic(junk, "not hdf5 at all");
+    tesa::test::expect_error([&] { ErrorTables::read(junk); }, {junk.string(), "cannot read"});
+}
+
+}  // namespace

@@ -1,0 +1,139 @@
+// characterize_worker.cpp -- the inner loop of `tesa characterize`, compiled at run time by
+// `verilator --exe --build` together with the 64-lane time-unrolled model of the requested clock
+// (prefix Vmodel, -DTESA_WIDTH=N). It is not part of the tesa build: it links nothing but the model.
+//
+// usage: worker FIRST COUNT OUT THREADS
+// For every current pair c = a | b << N in [FIRST, FIRST + COUNT) it evaluates all 2^(2N) previous
+// pairs p = a_prev | b_prev << N, 64 per evaluation (lane l of group g is p = 64 g + l), and writes
+// to OUT (via OUT.tmp, renamed when complete), little-endian:
+//   header  "TESACHK1", uint32 width, uint32 first, uint32 count
+//   per c   uint32 K, K x {uint16 output, uint32 count}   distinct captured outputs, ascending
+//           uint16 a_held[2^N]  output for (a_prev = a, b_prev), indexed by b_prev
+//           uint16 b_held[2^N]  output for (a_prev, b_prev = b), indexed by a_prev
+#include "Vmodel.h"
+#include "verilated.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#ifndef TESA_WIDTH
+#error "compile with -DTESA_WIDTH=N"
+#endif
+
+namespace {
+
+constexpr int W = TESA_WIDTH;
+constexpr uint32_t kPrev = 1u << (2 * W);   // previous pairs per current pair
+constexpr uint32_t kOps = 1u << W;
+
+struct Result {
+    std::vector<std::pair<uint16_t, uint32_t>> outputs;
+    std::vector<uint16_t> a_held, b_held;
+};
+
+template <class Port>
+void set_lanes(Port& port, int bit, uint64_t lanes) {
+    port[2 * bit] = static_cast<uint32_t>(lanes);
+    port[2 * bit + 1] = static_cast<uint32_t>(lanes >> 32);
+}
+
+// Lane mask of bit i of the previous pair index over one group of 64 (independent of the group
+// for i < 6, constant over the group for i >= 6).
+uint64_t prev_bit_lanes(uint32_t group, int i) {
+    if (i >= 6) return ((group * 64u) >> i) & 1u ? ~0ull : 0ull;
+    uint64_t m = 0;
+    for (uint32_t l = 0; l < 64; ++l) m |= static_cast<uint64_t>((l >> i) & 1u) << l;
+    return m;
+}
+
+void characterize(Vmodel& m, uint32_t cur, Result& r, std::vector<uint32_t>& counts, std::vector<uint16_t>& touched) {
+    const uint32_t a = cur & (kOps - 1), b = cur >> W;
+    for (int i = 0; i < W; ++i) {
+        set_lanes(m.a, i, ((a >> i) & 1u) ? ~0ull : 0ull);
+        set_lanes(m.b, i, ((b >> i) & 1u) ? ~0ull : 0ull);
+    }
+    r.a_held.assign(kOps, 0);
+    r.b_held.assign(kOps, 0);
+    touched.clear();
+    for (uint32_t g = 0; g < kPrev / 64 + (kPrev < 64 ? 1 : 0); ++g) {
+        for (int i = 0; i < W; ++i) {
+            set_lanes(m.a_prev, i, prev_bit_lanes(g, i));
+            set_lanes(m.b_prev, i, prev_bit_lanes(g, W + i));
+        }
+        m.eval();
+        uint64_t p[2 * W];
+        for (int j = 0; j < 2 * W; ++j) p[j] = static_cast<uint64_t>(m.p[2 * j]) | (static_cast<uint64_t>(m.p[2 * j + 1]) << 32);
+        const uint32_t lanes = kPrev < 64 ? kPrev : 64;
+        for (uint32_t l = 0; l < lanes; ++l) {
+            uint16_t out = 0;
+            for (int j = 0; j < 2 * W; ++j) out |= static_cast<uint16_t>(((p[j] >> l) & 1u) << j);
+            const uint32_t prev = g * 64 + l, ap = prev & (kOps - 1), bp = prev >> W;
+            if (counts[out]++ == 0) touched.push_back(out);
+            if (ap == a) r.a_held[bp] = out;
+            if (bp == b) r.b_held[ap] = out;
+        }
+    }
+    r.outputs.clear();
+    std::vector<uint16_t> sorted(touched);
+    std::sort(sorted.begin(), sorted.end());
+    for (uint16_t o : sorted) {
+        r.outputs.emplace_back(o, counts[o]);
+        counts[o] = 0;
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 5) {
+        std::fprintf(stderr, "usage: %s FIRST COUNT OUT THREADS\n", argv[0]);
+        return 2;
+    }
+    const uint32_t first = static_cast<uint32_t>(std::strtoul(argv[1], nullptr, 10));
+    const uint32_t count = static_cast<uint32_t>(std::strtoul(argv[2], nullptr, 10));
+    const std::string out = argv[3];
+    const unsigned threads = static_cast<unsigned>(std::max(1, std::atoi(argv[4])));
+    std::vector<Result> results(count);
+    std::atomic<uint32_t> next{0};
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t)
+        pool.emplace_back([&] {
+            auto ctx = std::make_unique<VerilatedContext>();
+            Vmodel m(ctx.get());
+            std::vector<uint32_t> counts(1u << (2 * W), 0);
+            std::vector<uint16_t> touched;
+            for (uint32_t i; (i = next.fetch_add(1)) < count;) characterize(m, first + i, results[i], counts, touched);
+        });
+    for (auto& t : pool) t.join();
+
+    const std::string tmp = out + ".tmp";
+    std::FILE* f = std::fopen(tmp.c_str(), "wb");
+    if (!f) {
+        std::perror(tmp.c_str());
+        return 1;
+    }
+    const uint32_t header[3] = {static_cast<uint32_t>(W), first, count};
+    std::fwrite("TESACHK1", 1, 8, f);
+    std::fwrite(header, sizeof header, 1, f);
+    for (const Result& r : results) {
+        const uint32_t k = static_cast<uint32_t>(r.outputs.size());
+        std::fwrite(&k, 4, 1, f);
+        for (const auto& [o, c] : r.outputs) {
+            std::fwrite(&o, 2, 1, f);
+            std::fwrite(&c, 4, 1, f);
+        }
+        std::fwrite(r.a_held.data(), 2, r.a_held.size(), f);
+        std::fwrite(r.b_held.data(), 2, r.b_held.size(), f);
+    }
+    if (std::fclose(f) != 0 || std::rename(tmp.c_str(), out.c_str()) != 0) {
+        std::perror(out.c_str());
+        return 1;
+    }
+    return 0;
+}

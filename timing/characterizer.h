@@ -1,0 +1,29 @@
+// characterizer.h -- exhaustive characterization of the timed multiplier: every (previous,
+// current) operand pair through the 64-lane time-unrolled model, compiled with Verilator together
+// with timing/characterize_worker.cpp, in chunks of current pairs that survive interruption
+// (finished chunks are files; a rerun computes only the missing ones).
+#pragma once
+
+#include "timing/error_tables.h"
+#include "timing/timed_netlist.h"
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace tesa {
+
+struct CharacterizeOptions {
+    std::filesystem::path work_dir;       // model.v, the compiled worker, chunks/
+    std::filesystem::path worker_source;  // timing/characterize_worker.cpp
+    int threads = 2;
+    uint32_t chunk = 256;                 // current pairs per chunk
+    std::string cflags = "-O2";           // for the model and the worker
+    std::function<void(const std::string&)> progress;  // one line per finished chunk
+};
+
+// Fills every field of the returned tables except the provenance strings (corner, hashes, ...),
+// which the caller sets before writing.
+ErrorTables characterize(const TimedNetlist& timed, const GateNetlist& netlist, const CharacterizeOptions& options);
+
+}  // namespace tesa

@@ -1,0 +1,218 @@
+// error_tables.cpp -- derivation of Table III and the summary from Table II, HDF5 I/O (C++ API).
+#include "timing/error_tables.h"
+
+#include "common/error.h"
+#include "common/file_util.h"
+
+#include <H5Cpp.h>
+
+#include <cmath>
+#include <cstdio>
+#include <unistd.h>
+
+namespace tesa {
+
+std::string file_hash(const std::filesystem::path& file) {
+    const std::string bytes = read_file(file);
+    uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : bytes) {
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
+
+uint32_t ErrorTables::exact(uint32_t a, uint32_t b) const {
+    const int n = width;
+    const int32_t sa = static_cast<int32_t>(a << (32 - n)) >> (32 - n);
+    const int32_t sb = static_cast<int32_t>(b << (32 - n)) >> (32 - n);
+    return static_cast<uint32_t>(sa * sb) & ((1u << (2 * n)) - 1);
+}
+
+void ErrorTables::derive() {
+    const uint32_t ops = 1u << width, cur_pairs = ops * ops, prev_pairs = cur_pairs;
+    p_weight_a.assign(ops, 0.0);
+    p_weight_b.assign(ops, 0.0);
+    magnitude_hist.assign(static_cast<size_t>(2 * width + 2), 0);
+    failing_bits.assign(static_cast<size_t>(2 * width), 0);
+    pairs = static_cast<uint64_t>(cur_pairs) * prev_pairs;
+    wrong_pairs = 0;
+    const int sh = 32 - 2 * width;
+    for (uint32_t c = 0; c < cur_pairs; ++c) {
+        const uint32_t a = c & (ops - 1), b = c >> width, ex = exact(a, b);
+        uint64_t wrong = 0;
+        for (uint32_t k = offsets[c]; k < offsets[c + 1]; ++k) {
+            const uint32_t out = outputs[k];
+            const uint64_t n = counts[k];
+            if (out == ex) {
+                magnitude_hist[0] += n;
+                continue;
+            }
+            wrong += n;
+            const int32_t d = (static_cast<int32_t>(out << sh) >> sh) - (static_cast<int32_t>(ex << sh) >> sh);
+            const uint32_t mag = static_cast<uint32_t>(std::abs(d));
+            magnitude_hist[static_cast<size_t>(32 - __builtin_clz(mag))] += n;
+            for (int j = 0; j < 2 * width; ++j)
+                if (((out ^ ex) >> j) & 1u) failing_bits[static_cast<size_t>(j)] += n;
+        }
+        wrong_pairs += wrong;
+        const double p = static_cast<double>(wrong) / prev_pairs;
+        p_weight_a[a] += p / ops;
+        p_weight_b[b] += p / ops;
+    }
+}
+
+namespace {
+
+template <class T>
+const H5::PredType& h5type();
+template <> const H5::PredType& h5type<uint16_t>() { return H5::PredType::NATIVE_UINT16; }
+template <> const H5::PredType& h5type<uint32_t>() { return H5::PredType::NATIVE_UINT32; }
+template <> const H5::PredType& h5type<uint64_t>() { return H5::PredType::NATIVE_UINT64; }
+template <> const H5::PredType& h5type<double>() { return H5::PredType::NATIVE_DOUBLE; }
+
+template <class T>
+void write_vector(H5::Group& g, const std::string& name, const std::vector<T>& v, std::vector<hsize_t> dims = {}) {
+    if (dims.empty()) dims = {static_cast<hsize_t>(v.size())};
+    H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
+    H5::DSetCreatPropList props;
+    if (v.size() > 4096) {
+        std::vector<hsize_t> chunk(dims);
+        chunk[0] = std::min<hsize_t>(chunk[0], 16);
+        props.setChunk(static_cast<int>(chunk.size()), chunk.data());
+        props.setDeflate(4);
+    }
+    H5::DataSet ds = g.createDataSet(name, h5type<T>(), space, props);
+    if (!v.empty()) ds.write(v.data(), h5type<T>());
+}
+
+template <class T>
+std::vector<T> read_vector(const H5::Group& g, const std::string& name) {
+    H5::DataSet ds = g.openDataSet(name);
+    const hssize_t n = ds.getSpace().getSimpleExtentNpoints();
+    std::vector<T> v(static_cast<size_t>(n));
+    if (n > 0) ds.read(v.data(), h5type<T>());
+    return v;
+}
+
+void attr(H5::H5Object& o, const std::string& name, const std::string& value) {
+    H5::StrType t(H5::PredType::C_S1, value.size() ? value.size() : 1);
+    o.createAttribute(name, t, H5::DataSpace(H5S_SCALAR)).write(t, value.size() ? value.c_str() : " ");
+}
+
+void attr(H5::H5Object& o, const std::string& name, double value) {
+    o.createAttribute(name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(H5S_SCALAR)).write(H5::PredType::NATIVE_DOUBLE, &value);
+}
+
+std::string read_str(const H5::H5Object& o, const std::string& name) {
+    H5::Attribute a = o.openAttribute(name);
+    std::string s;
+    a.read(a.getStrType(), s);
+    return s == " " ? std::string() : s;
+}
+
+double read_num(const H5::H5Object& o, const std::string& name) {
+    double v = 0;
+    o.openAttribute(name).read(H5::PredType::NATIVE_DOUBLE, &v);
+    return v;
+}
+
+}  // namespace
+
+void ErrorTables::write(const std::filesystem::path& file) const {
+    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+    std::filesystem::path tmp = file;
+    tmp += ".tmp-" + std::to_string(::getpid());
+    try {
+        H5::Exception::dontPrint();
+        H5::H5File f(tmp.string(), H5F_ACC_TRUNC);
+        H5::Group root = f.openGroup("/");
+        attr(root, "format", std::string("tesa error tables 1"));
+        attr(root, "width", static_cast<double>(width));
+        attr(root, "clock_ps", clock_ps);
+        attr(root, "clock_scale", clock_scale);
+        attr(root, "time_step_ps", time_step_ps);
+        attr(root, "corner", corner);
+        attr(root, "model", model);
+        attr(root, "netlist_hash", netlist_hash);
+        attr(root, "sdf_hash", sdf_hash);
+        attr(root, "tesa_version", tesa_version);
+        attr(root, "pairs", static_cast<double>(pairs));
+        attr(root, "wrong_pairs", static_cast<double>(wrong_pairs));
+        H5::Group t2 = f.createGroup("/table2");
+        write_vector(t2, "offsets", offsets);
+        write_vector(t2, "outputs", outputs);
+        write_vector(t2, "counts", counts);
+        H5::Group wp = f.createGroup("/weight_error_probability");
+        write_vector(wp, "port_a", p_weight_a);
+        write_vector(wp, "port_b", p_weight_b);
+        H5::Group st = f.createGroup("/stationary");
+        const hsize_t o = 1u << width;
+        write_vector(st, "a_held", a_held, {o, o, o});
+        write_vector(st, "b_held", b_held, {o, o, o});
+        H5::Group sm = f.createGroup("/summary");
+        write_vector(sm, "error_magnitude_histogram", magnitude_hist);
+        write_vector(sm, "failing_bits", failing_bits);
+    } catch (const H5::Exception& e) {
+        std::error_code ec;
+        std::filesystem::remove(tmp, ec);
+        fail(file.string() + ": cannot write HDF5: " + e.getDetailMsg());
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, file, ec);
+    if (ec) fail(file.string() + ": cannot move into place: " + ec.message());
+}
+
+ErrorTables ErrorTables::read(const std::filesystem::path& file, const std::string& netlist_hash,
+                              const std::string& sdf_hash, double clock_ps) {
+    if (!std::filesystem::exists(file)) fail(file.string() + ": no such file");
+    ErrorTables t;
+    try {
+        H5::Exception::dontPrint();
+        H5::H5File f(file.string(), H5F_ACC_RDONLY);
+        H5::Group root = f.openGroup("/");
+        if (!root.attrExists("format") || read_str(root, "format") != "tesa error tables 1")
+            fail(file.string() + ": not a tesa error-table file (attribute 'format' missing or different)");
+        t.width = static_cast<int>(read_num(root, "width"));
+        t.clock_ps = read_num(root, "clock_ps");
+        t.clock_scale = read_num(root, "clock_scale");
+        t.time_step_ps = read_num(root, "time_step_ps");
+        t.corner = read_str(root, "corner");
+        t.model = read_str(root, "model");
+        t.netlist_hash = read_str(root, "netlist_hash");
+        t.sdf_hash = read_str(root, "sdf_hash");
+        t.tesa_version = read_str(root, "tesa_version");
+        t.pairs = static_cast<uint64_t>(read_num(root, "pairs"));
+        t.wrong_pairs = static_cast<uint64_t>(read_num(root, "wrong_pairs"));
+        H5::Group t2 = f.openGroup("/table2");
+        t.offsets = read_vector<uint32_t>(t2, "offsets");
+        t.outputs = read_vector<uint16_t>(t2, "outputs");
+        t.counts = read_vector<uint32_t>(t2, "counts");
+        H5::Group wp = f.openGroup("/weight_error_probability");
+        t.p_weight_a = read_vector<double>(wp, "port_a");
+        t.p_weight_b = read_vector<double>(wp, "port_b");
+        H5::Group st = f.openGroup("/stationary");
+        t.a_held = read_vector<uint16_t>(st, "a_held");
+        t.b_held = read_vector<uint16_t>(st, "b_held");
+        H5::Group sm = f.openGroup("/summary");
+        t.magnitude_hist = read_vector<uint64_t>(sm, "error_magnitude_histogram");
+        t.failing_bits = read_vector<uint64_t>(sm, "failing_bits");
+    } catch (const H5::Exception& e) {
+        fail(file.string() + ": cannot read tesa error tables: " + e.getDetailMsg());
+    }
+    const uint32_t ops = 1u << t.width;
+    if (t.offsets.size() != static_cast<size_t>(ops) * ops + 1 || t.outputs.size() != t.counts.size() ||
+        t.offsets.back() != t.outputs.size() || t.a_held.size() != static_cast<size_t>(ops) * ops * ops)
+        fail(file.string() + ": inconsistent table sizes (corrupt file?)");
+    if (!netlist_hash.empty() && netlist_hash != t.netlist_hash)
+        fail(file.string() + ": made from another netlist (hash " + t.netlist_hash + ", expected " + netlist_hash + ")");
+    if (!sdf_hash.empty() && sdf_hash != t.sdf_hash)
+        fail(file.string() + ": made from another SDF (hash " + t.sdf_hash + ", expected " + sdf_hash + ")");
+    if (clock_ps > 0 && std::fabs(clock_ps - t.clock_ps) > 1e-6)
+        fail(file.string() + ": made for T_clk " + std::to_string(t.clock_ps) + " ps, expected " + std::to_string(clock_ps));
+    return t;
+}
+
+}  // namespace tesa
