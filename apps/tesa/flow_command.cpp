@@ -1,10 +1,12 @@
 // flow_command.cpp -- `tesa flow`: the most complete end-to-end flow that exists, on built-in
-// defaults. Today: synthesize the Booth multiplier, time it with OpenSTA (typical corner), and
-// measure with the exact event-driven simulation how many products fail as the clock shrinks.
-// Later stages (characterization, compile, simulate) append their steps here.
+// defaults. Today: synthesize the Booth multiplier, time it with OpenSTA (typical corner), measure
+// with the exact event-driven simulation how many products fail as the clock shrinks, and
+// characterize all (previous, current) pairs at one clock into HDF5 error tables.
+// Later stages (networks, compile, simulate) append their steps here.
 #include "apps/tesa/commands.h"
 
 #include "common/file_util.h"
+#include "timing/characterizer.h"
 #include "timing/error_rate.h"
 #include "timing/event_simulator.h"
 #include "timing/timing_setup.h"
@@ -26,6 +28,8 @@ Command make_flow_command() {
         "  2. timing: OpenSTA critical path of the multiplier between DFF_X1 registers, SDF (<corner>).\n"
         "  3. errors: exact event-driven simulation of <samples> random (previous, current) operand\n"
         "     transitions at each clock scale of <clock-scales>; wrong-product rate per scale.\n"
+        "  4. characterize: all (previous, current) pairs through the time-unrolled model at\n"
+        "     <characterize-scale> -> HDF5 error tables (resumable; 8-bit: about 20 min on 2 cores).\n"
         "Results go under <out>/; the last lines printed name the directories.";
     c.add_options = [](po::options_description& d) {
         add_design_options(d);
@@ -34,18 +38,22 @@ Command make_flow_command() {
             ("clock-scales", po::value<std::string>()->default_value("1.0,0.9,0.8,0.7")->value_name("S,S,..."),
              "clock periods as fractions of OpenSTA's min period")
             ("samples", po::value<long>()->default_value(5000)->value_name("N"), "random transitions per clock scale")
-            ("seed", po::value<uint64_t>()->default_value(1)->value_name("X"), "seed of the random transitions");
+            ("seed", po::value<uint64_t>()->default_value(1)->value_name("X"), "seed of the random transitions")
+            ("characterize-scale", po::value<double>()->default_value(0.8)->value_name("S"),
+             "clock scale of the exhaustive characterization (0: skip the step)");
     };
     c.run = [](const po::variables_map& vm, Context& ctx) {
         const std::filesystem::path out = vm["out"].as<std::string>();
         SynthOptions s = synth_options(vm);
         s.liberty = std::filesystem::path(vm["pdk-dir"].as<std::string>()) / "nangate45_typ.lib.gz";
         s.out_dir = out / "synth" / (s.top + "_w" + std::to_string(s.width) + "_typ");
-        ctx.out << "== step 1/3: synthesis (typical corner) ==\n";
+        const double char_scale = vm["characterize-scale"].as<double>();
+        const int steps = char_scale > 0 ? 4 : 3;
+        ctx.out << "== step 1/" << steps << ": synthesis (typical corner) ==\n";
         SynthResult r = synthesize(s);
         ctx.out << r.report << "\n";
 
-        ctx.out << "== step 2/3: static timing (OpenSTA) ==\n";
+        ctx.out << "== step 2/" << steps << ": static timing (OpenSTA) ==\n";
         TimingSetupOptions to;
         to.netlist = r.netlist;
         to.top = s.top;
@@ -56,7 +64,7 @@ Command make_flow_command() {
         TimingSetup t = prepare_timing(to);
         ctx.out << read_file(t.sta.report) << "\n";
 
-        ctx.out << "== step 3/3: timing errors (event-driven, transport, max over COND) ==\n";
+        ctx.out << "== step 3/" << steps << ": timing errors (event-driven, transport, max over COND) ==\n";
         const long samples = vm["samples"].as<long>();
         const uint64_t seed = vm["seed"].as<uint64_t>();
         const std::vector<Transition> transitions = random_transitions(s.width, samples, seed);
@@ -80,11 +88,41 @@ Command make_flow_command() {
         }
         const std::filesystem::path csv = out / "timing_errors.csv";
         write_file_atomic(csv, table.str());
+
+        std::filesystem::path table_file;
+        if (char_scale > 0) {
+            ctx.out << "\n== step 4/4: exhaustive characterization (time-unrolled model, clock scale " << char_scale
+                    << ") ==\n";
+            TimingConditions tc;
+            tc.clock_period_ps = char_scale * t.sta.min_period_ps;
+            tc.time_step_ps = 10;
+            TimedNetlist tn = TimedNetlist::build(*t.netlist, *t.sdf, tc);
+            char tag[64];
+            std::snprintf(tag, sizeof tag, "_s%.2f_step10.00", char_scale);
+            const std::string name = s.top + "_w" + std::to_string(s.width) + "_" + to.corner_name + tag;
+            CharacterizeOptions co;
+            co.work_dir = out / "characterize" / name;
+            co.worker_source = std::filesystem::path(source_dir()) / "timing" / "characterize_worker.cpp";
+            co.progress = [&ctx](const std::string& line) { ctx.err << line << std::endl; };
+            ErrorTables et = characterize(tn, *t.netlist, co);
+            et.clock_scale = char_scale;
+            et.corner = to.corner_name;
+            et.model = "delay-line, input-edge lines, max over COND";
+            et.netlist_hash = file_hash(t.netlist->file());
+            et.sdf_hash = file_hash(t.sta.sdf);
+            et.tesa_version = TESA_VERSION;
+            table_file = out / "tables" / (name + ".h5");
+            et.write(table_file);
+            std::snprintf(line, sizeof line, "%llu (previous, current) pairs at T_clk %.1f ps: error rate %.6f\n",
+                          static_cast<unsigned long long>(et.pairs), et.clock_ps, et.error_rate());
+            ctx.out << line;
+        }
         auto abs = [](const std::filesystem::path& p) { return std::filesystem::absolute(p).lexically_normal().string(); };
         ctx.out << "\nflow done. results: " << abs(out) << "\n"
                 << "  synthesis: " << abs(r.out_dir) << "\n"
                 << "  timing:    " << abs(t.sta.out_dir) << " (SDF " << t.sta.sdf.filename().string() << ")\n"
                 << "  errors:    " << abs(csv) << "\n";
+        if (!table_file.empty()) ctx.out << "  tables:    " << abs(table_file) << " (tesa tables show FILE)\n";
         return 0;
     };
     return c;

@@ -57,6 +57,14 @@ TEST(TimingCli, SimAtALongClockHasNoErrorsAndVcdIsWritten) {
     EXPECT_TRUE(contains(tesa::read_file(vcd), "$enddefinitions"));
 }
 
+TEST(TimingCli, TablesShowRefusesAFileThatIsNotATable) {
+    fs::path out = scratch("tables");
+    fs::create_directories(out);
+    std::ostringstream o, e;
+    EXPECT_EQ(tesa::cli::run({"tables", "show", (out / "none.h5").string()}, o, e), 1);
+    EXPECT_TRUE(contains(e.str(), "none.h5: no such file")) << e.str();
+}
+
 TEST(TimingCli, BadTimingOptionsAreClearErrors) {
     fs::path out = scratch("bad");
     CliRun m = tesa({"timing", "sim", "--width", "4", "--mode", "sideways"}, out);
@@ -72,9 +80,11 @@ TEST(TimingCli, BadTimingOptionsAreClearErrors) {
 
 TEST(Flow, RunsSynthesisTimingAndErrorRatesAndSaysWhereResultsWent) {
     fs::path out = scratch("flow");
-    CliRun r = tesa({"flow", "--samples", "300", "--clock-scales", "1.0,0.7"}, out);
+    CliRun r = tesa({"flow", "--width", "4", "--samples", "300", "--clock-scales", "1.0,0.7"}, out);
     ASSERT_EQ(r.code, 0) << r.err;
-    EXPECT_TRUE(contains(r.out, "step 3/3")) << r.out;
+    EXPECT_TRUE(contains(r.out, "step 4/4")) << r.out;
+    EXPECT_TRUE(contains(r.out, "65536 (previous, current) pairs")) << r.out;
+    EXPECT_TRUE(contains(r.out, "tables:")) << r.out;
     EXPECT_TRUE(contains(r.out, "flow done. results: " + fs::absolute(out).lexically_normal().string())) << r.out;
     std::string csv = tesa::read_file(out / "timing_errors.csv");
     EXPECT_TRUE(contains(csv, "1.0,")) << csv;
