@@ -3,8 +3,6 @@
 #include "apps/tesa/commands.h"
 
 #include "common/error.h"
-#include "timing/characterizer.h"
-#include "timing/timing_setup.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -15,59 +13,26 @@ namespace tesa::cli {
 
 namespace {
 
-std::string scale_tag(double s) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.2f", s);
-    return b;
-}
-
 int run_characterize(const po::variables_map& vm, Context& ctx) {
-    const std::string corner = vm["corner"].as<std::string>();
-    if (corner != "typ" && corner != "fast" && corner != "slow") fail("--corner '" + corner + "': expected typ, fast or slow");
-    TimingSetupOptions so;
-    SynthOptions s = synth_options(vm);
-    so.rtl = s.rtl;
-    so.script = s.script;
-    so.top = s.top;
-    so.width = s.width;
-    so.out = vm["out"].as<std::string>();
-    if (vm.count("netlist")) so.netlist = vm["netlist"].as<std::string>();
-    const std::filesystem::path pdk = vm["pdk-dir"].as<std::string>();
-    so.synth_liberty = pdk / "nangate45_typ.lib.gz";
-    so.liberty = pdk / ("nangate45_" + corner + ".lib.gz");
-    so.corner_name = corner;
+    const std::string corner = check_corner(vm["corner"].as<std::string>());
+    TimingSetupOptions so = timing_setup_options(vm, corner);
     TimingSetup t = prepare_timing(so);
-
-    TimingConditions c;
     const double scale = vm["clock-scale"].as<double>();
-    c.clock_period_ps = scale * t.sta.min_period_ps;
-    c.time_step_ps = vm["time-step"].as<double>();
-    TimedNetlist tn = TimedNetlist::build(*t.netlist, *t.sdf, c);
-
-    const int width = s.width;
-    const std::string name = s.top + "_w" + std::to_string(width) + "_" + corner + "_s" + scale_tag(scale) + "_step" +
-                             scale_tag(c.time_step_ps);
-    CharacterizeOptions co;
-    co.work_dir = so.out / "characterize" / name;
-    co.worker_source = std::filesystem::path(source_dir()) / "timing" / "characterize_worker.cpp";
-    co.threads = vm["threads"].as<int>();
-    co.chunk = static_cast<uint32_t>(vm["chunk"].as<int>());
-    co.progress = [&ctx](const std::string& line) { ctx.err << line << std::endl; };
-    ErrorTables tables = characterize(tn, *t.netlist, co);
-    tables.clock_scale = scale;
-    tables.corner = corner;
-    tables.model = "delay-line, input-edge lines, max over COND";
-    tables.netlist_hash = file_hash(t.netlist->file());
-    tables.sdf_hash = file_hash(t.sta.sdf);
-    tables.tesa_version = TESA_VERSION;
-    const std::filesystem::path table = vm.count("table") ? std::filesystem::path(vm["table"].as<std::string>())
-                                                          : so.out / "tables" / (name + ".h5");
-    tables.write(table);
+    ErrorTables tables;
+    std::filesystem::path file =
+        write_error_tables(t, so.corner_name, scale, vm["time-step"].as<double>(), so.out, vm["threads"].as<int>(),
+                           static_cast<uint32_t>(vm["chunk"].as<int>()), ctx, tables);
+    if (vm.count("table")) {
+        const std::filesystem::path to = vm["table"].as<std::string>();
+        if (to.has_parent_path()) std::filesystem::create_directories(to.parent_path());
+        std::filesystem::copy_file(file, to, std::filesystem::copy_options::overwrite_existing);
+        file = to;
+    }
     char buf[300];
     std::snprintf(buf, sizeof buf, "characterized %llu pairs at T_clk %.1f ps (%.2f x %.1f ps, %s): error rate %.6f\n",
-                  static_cast<unsigned long long>(tables.pairs), tables.clock_ps, scale, t.sta.min_period_ps, corner.c_str(),
-                  tables.error_rate());
-    ctx.out << buf << "tables: " << table.string() << "\n";
+                  static_cast<unsigned long long>(tables.pairs), tables.clock_ps, scale, t.sta.min_period_ps,
+                  so.corner_name.c_str(), tables.error_rate());
+    ctx.out << buf << "tables: " << file.string() << "\n";
     return 0;
 }
 
@@ -132,7 +97,7 @@ Command make_characterize_command() {
             ("time-step", po::value<double>()->default_value(10.0)->value_name("PS"), "time step of the unrolled model")
             ("threads", po::value<int>()->default_value(2)->value_name("N"), "worker threads")
             ("chunk", po::value<int>()->default_value(256)->value_name("N"), "current pairs per resumable chunk")
-            ("table", po::value<std::string>()->value_name("FILE"), "output HDF5 (default <out>/tables/<name>.h5)");
+            ("table", po::value<std::string>()->value_name("FILE"), "also copy the HDF5 tables to FILE");
     };
     c.run = run_characterize;
     return c;

@@ -2,6 +2,9 @@
 #include "apps/tesa/commands.h"
 
 #include "common/error.h"
+#include "timing/characterizer.h"
+
+#include <cstdio>
 
 namespace tesa::cli {
 
@@ -67,6 +70,61 @@ SynthOptions synth_options(const po::variables_map& vm) {
                     (o.top + "_w" + std::to_string(o.width) + "_" + corner);
     }
     return o;
+}
+
+std::string check_corner(const std::string& c) {
+    if (c != "typ" && c != "fast" && c != "slow") fail("--corner '" + c + "': expected typ, fast or slow");
+    return c;
+}
+
+TimingSetupOptions timing_setup_options(const po::variables_map& vm, const std::string& corner) {
+    TimingSetupOptions o;
+    SynthOptions s = synth_options(vm);
+    o.rtl = s.rtl;
+    o.script = s.script;
+    o.top = s.top;
+    o.width = s.width;
+    o.out = vm["out"].as<std::string>();
+    if (vm.count("paths")) o.path_count = vm["paths"].as<int>();
+    if (vm.count("netlist")) o.netlist = vm["netlist"].as<std::string>();
+    const std::filesystem::path pdk = vm["pdk-dir"].as<std::string>();
+    o.synth_liberty = pdk / "nangate45_typ.lib.gz";
+    if (vm.count("liberty") && corner == vm["corner"].as<std::string>()) {
+        o.liberty = vm["liberty"].as<std::string>();
+        o.corner_name = o.liberty.stem().stem().string();
+    } else {
+        o.liberty = pdk / ("nangate45_" + corner + ".lib.gz");
+        o.corner_name = corner;
+    }
+    return o;
+}
+
+std::filesystem::path write_error_tables(const TimingSetup& t, const std::string& corner, double clock_scale,
+                                         double time_step, const std::filesystem::path& out, int threads,
+                                         uint32_t chunk, Context& ctx, ErrorTables& tables) {
+    TimingConditions c;
+    c.clock_period_ps = clock_scale * t.sta.min_period_ps;
+    c.time_step_ps = time_step;
+    TimedNetlist tn = TimedNetlist::build(*t.netlist, *t.sdf, c);
+    char tag[64];
+    std::snprintf(tag, sizeof tag, "_s%.2f_step%.2f", clock_scale, time_step);
+    const std::string name = t.netlist->module_name() + "_w" + std::to_string(tn.width()) + "_" + corner + tag;
+    CharacterizeOptions co;
+    co.work_dir = out / "characterize" / name;
+    co.worker_source = std::filesystem::path(source_dir()) / "timing" / "characterize_worker.cpp";
+    co.threads = threads;
+    co.chunk = chunk;
+    co.progress = [&ctx](const std::string& line) { ctx.err << line << std::endl; };
+    tables = characterize(tn, *t.netlist, co);
+    tables.clock_scale = clock_scale;
+    tables.corner = corner;
+    tables.model = "delay-line, input-edge lines, max over COND";
+    tables.netlist_hash = file_hash(t.netlist->file());
+    tables.sdf_hash = file_hash(t.sta.sdf);
+    tables.tesa_version = TESA_VERSION;
+    const std::filesystem::path file = out / "tables" / (name + ".h5");
+    tables.write(file);
+    return file;
 }
 
 }  // namespace tesa::cli

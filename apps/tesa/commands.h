@@ -3,6 +3,8 @@
 
 #include "apps/tesa/cli.h"
 #include "rtl/synthesizer.h"
+#include "timing/error_tables.h"
+#include "timing/timing_setup.h"
 
 #include <filesystem>
 
@@ -25,5 +27,16 @@ void add_design_options(po::options_description& desc);
 // Synthesis options from add_design_options + add_liberty_options (+ --out-dir if defined);
 // results default to <out>/synth/<top>_w<N>_<corner>.
 SynthOptions synth_options(const po::variables_map& vm);
+
+// --corner value checked: typ, fast or slow.
+std::string check_corner(const std::string& corner);
+// Timing set-up of the design options at `corner` (--liberty applies when corner is --corner).
+TimingSetupOptions timing_setup_options(const po::variables_map& vm, const std::string& corner);
+
+// Exhaustive characterization at clock_scale x OpenSTA's min period; tables with their provenance
+// written to <out>/tables/<name>.h5 (returned), work files under <out>/characterize/<name>.
+std::filesystem::path write_error_tables(const TimingSetup& t, const std::string& corner, double clock_scale,
+                                         double time_step, const std::filesystem::path& out, int threads,
+                                         uint32_t chunk, Context& ctx, ErrorTables& tables);
 
 }  // namespace tesa::cli

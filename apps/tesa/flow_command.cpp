@@ -6,7 +6,6 @@
 #include "apps/tesa/commands.h"
 
 #include "common/file_util.h"
-#include "timing/characterizer.h"
 #include "timing/error_rate.h"
 #include "timing/event_simulator.h"
 #include "timing/timing_setup.h"
@@ -93,26 +92,8 @@ Command make_flow_command() {
         if (char_scale > 0) {
             ctx.out << "\n== step 4/4: exhaustive characterization (time-unrolled model, clock scale " << char_scale
                     << ") ==\n";
-            TimingConditions tc;
-            tc.clock_period_ps = char_scale * t.sta.min_period_ps;
-            tc.time_step_ps = 10;
-            TimedNetlist tn = TimedNetlist::build(*t.netlist, *t.sdf, tc);
-            char tag[64];
-            std::snprintf(tag, sizeof tag, "_s%.2f_step10.00", char_scale);
-            const std::string name = s.top + "_w" + std::to_string(s.width) + "_" + to.corner_name + tag;
-            CharacterizeOptions co;
-            co.work_dir = out / "characterize" / name;
-            co.worker_source = std::filesystem::path(source_dir()) / "timing" / "characterize_worker.cpp";
-            co.progress = [&ctx](const std::string& line) { ctx.err << line << std::endl; };
-            ErrorTables et = characterize(tn, *t.netlist, co);
-            et.clock_scale = char_scale;
-            et.corner = to.corner_name;
-            et.model = "delay-line, input-edge lines, max over COND";
-            et.netlist_hash = file_hash(t.netlist->file());
-            et.sdf_hash = file_hash(t.sta.sdf);
-            et.tesa_version = TESA_VERSION;
-            table_file = out / "tables" / (name + ".h5");
-            et.write(table_file);
+            ErrorTables et;
+            table_file = write_error_tables(t, to.corner_name, char_scale, 10.0, out, 2, 256, ctx, et);
             std::snprintf(line, sizeof line, "%llu (previous, current) pairs at T_clk %.1f ps: error rate %.6f\n",
                           static_cast<unsigned long long>(et.pairs), et.clock_ps, et.error_rate());
             ctx.out << line;

@@ -23,36 +23,9 @@ namespace tesa::cli {
 
 namespace {
 
-TimingSetupOptions setup_options(const po::variables_map& vm, const std::string& corner) {
-    TimingSetupOptions o;
-    SynthOptions s = synth_options(vm);
-    o.rtl = s.rtl;
-    o.script = s.script;
-    o.top = s.top;
-    o.width = s.width;
-    o.out = vm["out"].as<std::string>();
-    o.path_count = vm["paths"].as<int>();
-    if (vm.count("netlist")) o.netlist = vm["netlist"].as<std::string>();
-    const std::filesystem::path pdk = vm["pdk-dir"].as<std::string>();
-    o.synth_liberty = pdk / "nangate45_typ.lib.gz";
-    if (vm.count("liberty") && corner == vm["corner"].as<std::string>()) {
-        o.liberty = vm["liberty"].as<std::string>();
-        o.corner_name = o.liberty.stem().stem().string();
-    } else {
-        o.liberty = pdk / ("nangate45_" + corner + ".lib.gz");
-        o.corner_name = corner;
-    }
-    return o;
-}
-
-std::string check_corner(const std::string& c) {
-    if (c != "typ" && c != "fast" && c != "slow") fail("--corner '" + c + "': expected typ, fast or slow");
-    return c;
-}
-
 int run_report(const po::variables_map& vm, Context& ctx) {
     const std::string corner = check_corner(vm["corner"].as<std::string>());
-    TimingSetup t = prepare_timing(setup_options(vm, corner));
+    TimingSetup t = prepare_timing(timing_setup_options(vm, corner));
     ctx.out << read_file(t.sta.report) << "results: " << t.sta.out_dir.string() << " (SDF: " << t.sta.sdf.filename().string()
             << ", OpenSTA report: sta.log)\n";
     return 0;
@@ -100,7 +73,7 @@ DelayMode delay_mode(const std::string& mode) {
 
 int run_icarus(const po::variables_map& vm, Context& ctx) {
     const std::string corner = check_corner(vm["corner"].as<std::string>());
-    TimingSetup t = prepare_timing(setup_options(vm, corner));
+    TimingSetup t = prepare_timing(timing_setup_options(vm, corner));
     TimingConditions base = conditions_from(vm, t.sta.min_period_ps);
     const long samples = vm["samples"].as<long>();
     const std::filesystem::path work = std::filesystem::path(vm["out"].as<std::string>()) / "icarus" /
@@ -153,7 +126,7 @@ int run_icarus(const po::variables_map& vm, Context& ctx) {
 
 int run_unroll(const po::variables_map& vm, Context& ctx) {
     const std::string corner = check_corner(vm["corner"].as<std::string>());
-    TimingSetup t = prepare_timing(setup_options(vm, corner));
+    TimingSetup t = prepare_timing(timing_setup_options(vm, corner));
     TimingConditions c = conditions_from(vm, t.sta.min_period_ps);
     if (c.time_step_ps == 0) c.time_step_ps = 10;
     const std::string line = vm["line"].as<std::string>();
@@ -175,7 +148,7 @@ int run_unroll(const po::variables_map& vm, Context& ctx) {
 
 int run_sim(const po::variables_map& vm, Context& ctx) {
     const std::string corner = check_corner(vm["corner"].as<std::string>());
-    TimingSetup t = prepare_timing(setup_options(vm, corner));
+    TimingSetup t = prepare_timing(timing_setup_options(vm, corner));
     const double sta_period = t.sta.min_period_ps;
     TimingConditions c = conditions_from(vm, sta_period);
     const std::string cond = vm["cond"].as<std::string>(), triple = vm["triple"].as<std::string>(),
@@ -184,7 +157,7 @@ int run_sim(const po::variables_map& vm, Context& ctx) {
     if (vm.count("voltage")) {
         std::vector<VoltagePoint> pts;
         for (const char* k : {"fast", "typ", "slow"}) {
-            TimingSetup s = k == corner ? TimingSetup{} : prepare_timing(setup_options(vm, k));
+            TimingSetup s = k == corner ? TimingSetup{} : prepare_timing(timing_setup_options(vm, k));
             const TimingSetup& use = k == corner ? t : s;
             pts.push_back({use.liberty->nom_voltage(), use.sta.min_period_ps});
         }

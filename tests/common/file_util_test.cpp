@@ -29,7 +29,7 @@ TEST(FileUtil, AtomicWriteReplacesContentAndLeavesNoTempFiles) {
 }
 
 TEST(FileUtil, StagingDirIsDiscardedUnlessCommitted) {
-    fs::path final_dir = scratch("stage");
+    fs::path final_dir = scratch("stage") / "result";  // alone in its parent
     fs::create_directories(final_dir);
     tesa::write_file_atomic(final_dir / "old.txt", "old result");
     {
