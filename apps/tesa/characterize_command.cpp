@@ -52,6 +52,7 @@ int run_show(const po::variables_map& vm, Context& ctx) {
     ctx.out << buf;
     const int n = t.width;
     auto sv = [n](uint32_t v) { return static_cast<int>(v << (32 - n)) >> (32 - n); };
+    auto sv2 = [n](uint32_t v) { return static_cast<int>(v << (32 - 2 * n)) >> (32 - 2 * n); };
     for (int role = 0; role < 2; ++role) {
         const auto& p = role == 0 ? t.p_weight_a : t.p_weight_b;
         std::vector<uint32_t> idx(p.size());
@@ -62,6 +63,33 @@ int run_show(const po::variables_map& vm, Context& ctx) {
         for (int k = 0; k < top && k < static_cast<int>(idx.size()); ++k) {
             std::snprintf(buf, sizeof buf, "  w = %5d  P(error) = %.6f\n", sv(idx[static_cast<size_t>(k)]), p[idx[static_cast<size_t>(k)]]);
             ctx.out << buf;
+        }
+    }
+    // Table II excerpt: the current pairs of the worst port-a weight with the most wrong outputs.
+    {
+        const auto& p = t.p_weight_a;
+        const uint32_t w = static_cast<uint32_t>(std::max_element(p.begin(), p.end()) - p.begin());
+        const uint32_t ops = 1u << n;
+        std::vector<std::pair<double, uint32_t>> worst;
+        for (uint32_t b = 0; b < ops; ++b) {
+            const uint32_t c = w | (b << n);
+            uint64_t right = 0;
+            for (uint32_t k = t.offsets[c]; k < t.offsets[c + 1]; ++k)
+                if (t.outputs[k] == t.exact(w, b)) right = t.counts[k];
+            worst.emplace_back(1.0 - static_cast<double>(right) / (static_cast<double>(ops) * ops), c);
+        }
+        std::sort(worst.rbegin(), worst.rend());
+        ctx.out << "Table II excerpt (a = " << sv(w) << ", the worst port-a weight): captured output, probability\n";
+        for (int k = 0; k < 3 && k < static_cast<int>(worst.size()); ++k) {
+            const uint32_t c = worst[static_cast<size_t>(k)].second, b = c >> n;
+            std::snprintf(buf, sizeof buf, "  a = %d, b = %d (exact %d):", sv(w), sv(b), sv2(t.exact(w, b)));
+            ctx.out << buf;
+            for (uint32_t j = t.offsets[c]; j < t.offsets[c + 1]; ++j) {
+                std::snprintf(buf, sizeof buf, " %d:%.4f", sv2(t.outputs[j]),
+                              static_cast<double>(t.counts[j]) / (static_cast<double>(ops) * ops));
+                ctx.out << buf;
+            }
+            ctx.out << "\n";
         }
     }
     ctx.out << "error magnitude |captured - exact| (bin k: 2^(k-1) <= |d| < 2^k):\n";
