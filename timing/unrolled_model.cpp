@@ -87,11 +87,8 @@ public:
             std::vector<int> pins[6];
             for (int k = 0; k < g.n_in; ++k) {
                 const int dr = tick(g.line[k].rise), df = tick(g.line[k].fall);
-                for (int tau = t - std::max(dr, df); tau <= t - std::min(dr, df); ++tau) {
-                    const int s = at(g.in_net[k], tau);
-                    if (std::find(pins[k].begin(), pins[k].end(), s) == pins[k].end()) pins[k].push_back(s);
-                }
                 n.pin_and[k] = dr >= df;
+                pins[k].push_back(window(g.in_net[k], t - std::max(dr, df), t - std::min(dr, df), n.pin_and[k]));
             }
             for (int k = 0; k < g.n_in; ++k) {
                 n.pin_begin[k] = static_cast<int>(samples_.size());
@@ -103,7 +100,42 @@ public:
         return memo_[key] = static_cast<int>(nodes_.size()) - 1;
     }
 
+    // OR (AND) of net over ticks [lo, hi]: two overlapping power-of-two sub-windows.
+    int window(int net, int lo, int hi, bool is_and) {
+        if (lo == hi) return at(net, lo);
+        int k = 0;
+        while ((2 << k) <= hi - lo + 1) ++k;
+        return combine(pow2(net, lo, k, is_and), pow2(net, hi - (1 << k) + 1, k, is_and), is_and);
+    }
+
 private:
+    // Window of 2^k ticks starting at `start`, memoised.
+    int pow2(int net, int start, int k, bool is_and) {
+        if (k == 0) return at(net, start);
+        const uint64_t key = (static_cast<uint64_t>(static_cast<uint32_t>(net)) << 40) ^
+                             (static_cast<uint64_t>(static_cast<uint32_t>(start) & 0xffffffu) << 16) ^
+                             (static_cast<uint64_t>(k) << 1) ^ (is_and ? 1u : 0u);
+        auto it = windows_.find(key);
+        if (it != windows_.end()) return it->second;
+        const int half = 1 << (k - 1);
+        const int node = combine(pow2(net, start, k - 1, is_and), pow2(net, start + half, k - 1, is_and), is_and);
+        return windows_[key] = node;
+    }
+
+    int combine(int x, int y, bool is_and) {
+        if (x == y) return x;
+        const uint64_t key = (static_cast<uint64_t>(std::min(x, y)) << 32) | static_cast<uint32_t>(std::max(x, y));
+        auto& memo = is_and ? and2_ : or2_;
+        auto it = memo.find(key);
+        if (it != memo.end()) return it->second;
+        UnrolledNode n{};
+        n.kind = is_and ? UnrolledNode::And2 : UnrolledNode::Or2;
+        n.left = x;
+        n.right = y;
+        nodes_.push_back(n);
+        return memo[key] = static_cast<int>(nodes_.size()) - 1;
+    }
+
     void set_operand(int net, const ArcDelay& launch) {
         const size_t n = static_cast<size_t>(net);
         rise_[n] = tick(launch.rise);
@@ -119,7 +151,7 @@ private:
     std::vector<int>& samples_;
     double step_ = 1;
     std::vector<int> lo_, hi_, operand_, rise_, fall_;
-    std::unordered_map<uint64_t, int> memo_;
+    std::unordered_map<uint64_t, int> memo_, windows_, or2_, and2_;
     std::unordered_map<int, int> old_, new_;
 };
 
@@ -166,6 +198,8 @@ uint32_t UnrolledModel::evaluate(uint32_t a_prev, uint32_t b_prev, uint32_t a, u
             case UnrolledNode::Old: v[i] = old_v[net]; break;
             case UnrolledNode::New: v[i] = new_v[net]; break;
             case UnrolledNode::Operand: v[i] = n.or_window ? (old_v[net] | new_v[net]) : (old_v[net] & new_v[net]); break;
+            case UnrolledNode::Or2: v[i] = v[static_cast<size_t>(n.left)] | v[static_cast<size_t>(n.right)]; break;
+            case UnrolledNode::And2: v[i] = v[static_cast<size_t>(n.left)] & v[static_cast<size_t>(n.right)]; break;
             case UnrolledNode::Gate: {
                 const TimedGate& g = gates[static_cast<size_t>(n.gate)];
                 uint32_t idx = 0;
@@ -243,6 +277,10 @@ std::string UnrolledModel::verilog(const std::string& module, int lanes) const {
         v << "  wire " << vec << "x" << i << " = ";
         if (n.kind == UnrolledNode::Operand) {
             v << o << (n.or_window ? " | " : " & ") << w << ";  // operand net " << n.net << " at tick " << n.tick << "\n";
+            continue;
+        }
+        if (n.kind == UnrolledNode::Or2 || n.kind == UnrolledNode::And2) {
+            v << ref(n.left) << (n.kind == UnrolledNode::Or2 ? " | " : " & ") << ref(n.right) << ";\n";
             continue;
         }
         const TimedGate& g = gates[static_cast<size_t>(n.gate)];

@@ -14,6 +14,8 @@
 //   - product bit j is captured as the OR of its values over [limit_fall, limit_rise] when the fall
 //     limit comes first (a late rise may still be caught, a late fall not), else the AND over
 //     [limit_rise, limit_fall].
+// A pin's sample window is built from power-of-two sub-windows (Or2/And2 nodes) that neighbouring
+// instants share, so each window costs about one operation instead of one per sample.
 // The same node list drives three evaluators: an interpreter (tests), generated Verilog in scalar
 // form (ports a_prev, b_prev, a, b -> p) and in bit-sliced form (every port a vector of lanes).
 #pragma once
@@ -28,12 +30,14 @@
 namespace tesa {
 
 struct UnrolledNode {
-    enum Kind : uint8_t { Old, New, Operand, Gate } kind;
+    enum Kind : uint8_t { Old, New, Operand, Gate, Or2, And2 } kind;
     int net = -1;
     int tick = 0;
     int gate = -1;             // Gate: index into TimedNetlist::gates()
     // Operand: value is old|new (or_window) or old&new inside the window
     bool or_window = false;
+    // Or2 / And2: a sample window combined from two halves (shared between instants)
+    int left = -1, right = -1;
     // Gate: per pin, its sample nodes samples()[pin_begin[k], pin_end[k]) and how they combine
     int pin_begin[6] = {0, 0, 0, 0, 0, 0};
     int pin_end[6] = {0, 0, 0, 0, 0, 0};
