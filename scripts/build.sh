@@ -11,3 +11,5 @@ cmake_args=(-S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release)
 mkdir -p "$build"
 cmake "${cmake_args[@]}" > "$build/configure.log" 2>&1 || { cat "$build/configure.log"; exit 1; }
 cmake --build "$build" -j "$(nproc)"
+# The data sets (MNIST, CIFAR-10) into the cache outside git; quick when present and verified.
+bash "$root/scripts/data.sh" "$build/tesa"

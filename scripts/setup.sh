@@ -8,6 +8,11 @@ packages=(
   libboost-program-options-dev libhdf5-dev libgtest-dev zlib1g-dev libpng-dev
 )
 
+# --training: also PyTorch and h5py (Debian's), for networks/train/ only; the tests do not need them.
+if [ "${1:-}" = "--training" ]; then
+  packages+=(python3-torch python3-h5py)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)

@@ -136,7 +136,7 @@ Command make_tables_command() {
     c.name = "tables";
     c.summary = "show an error-table file (error rate, worst weights, error magnitudes)";
     c.description = "tesa tables show FILE [--top N]";
-    c.positional = "action";
+    c.positional = {"action", "file"};
     c.add_options = [](po::options_description& d) {
         d.add_options()("action", po::value<std::string>()->required()->value_name("show"), "what to do")
             ("file", po::value<std::string>()->value_name("FILE"), "HDF5 error tables")

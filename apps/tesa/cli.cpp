@@ -184,8 +184,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     try {
         std::vector<std::string> rest(args.begin() + 1, args.end());
         po::positional_options_description pos;
-        if (!cmd->positional.empty()) pos.add(cmd->positional.c_str(), 1);
-        if (cmd->name == "tables") pos.add("file", 1);
+        for (const auto& p : cmd->positional) pos.add(p.c_str(), 1);
         po::store(po::command_line_parser(rest).options(desc).positional(pos).run(), vm);
     } catch (const po::error& e) {
         err << "tesa " << cmd->name << ": error: " << e.what() << "\n";

@@ -28,7 +28,7 @@ struct Command {
     std::string summary;      // one line, for `tesa --help`
     std::string description;  // paragraph(s), for `tesa NAME --help`
     std::function<void(po::options_description&)> add_options;
-    std::string positional;   // name of an option that takes the bare words (e.g. "action"), if any
+    std::vector<std::string> positional;  // options that take the bare words, in order (e.g. "action", "file")
     std::function<int(const po::variables_map&, Context&)> run;
 };
 

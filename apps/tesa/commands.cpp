@@ -16,6 +16,8 @@ const std::vector<Command>& all_commands() {
         make_timing_command(),
         make_characterize_command(),
         make_tables_command(),
+        make_data_command(),
+        make_eval_command(),
         make_version_command(),
     };
     return commands;

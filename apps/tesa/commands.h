@@ -2,6 +2,7 @@
 #pragma once
 
 #include "apps/tesa/cli.h"
+#include "networks/engine.h"
 #include "rtl/synthesizer.h"
 #include "timing/error_tables.h"
 #include "timing/timing_setup.h"
@@ -17,6 +18,17 @@ Command make_version_command();
 Command make_timing_command();
 Command make_characterize_command();
 Command make_tables_command();
+Command make_data_command();
+Command make_eval_command();
+
+// A committed network (or `file` if not empty), checked against the data set its name implies.
+Model load_network(const std::string& network, const std::string& file);
+// Test accuracy, FP32 or INT8 (quantized with activations calibrated on training images).
+EvalResult measure_accuracy(const Model& m, const ImageSet& test, bool int8, const QuantOptions& qo,
+                            const std::filesystem::path& data_dir, int threads);
+
+// --data-dir: the data-set cache.
+void add_data_dir_option(po::options_description& desc);
 
 // --corner / --pdk-dir / --liberty: which Liberty file to read.
 void add_liberty_options(po::options_description& desc);

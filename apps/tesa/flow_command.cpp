@@ -20,7 +20,7 @@ namespace tesa::cli {
 Command make_flow_command() {
     Command c;
     c.name = "flow";
-    c.summary = "run the end-to-end flow on built-in defaults (synthesis, timing, timing errors)";
+    c.summary = "run the end-to-end flow on built-in defaults (synthesis, timing, error tables, network)";
     c.description =
         "Steps, in order:\n"
         "  1. synth: map rtl/booth_mul.v (N=<width>) onto the typical Liberty, report cells/area.\n"
@@ -29,6 +29,7 @@ Command make_flow_command() {
         "     transitions at each clock scale of <clock-scales>; wrong-product rate per scale.\n"
         "  4. characterize: all (previous, current) pairs through the time-unrolled model at\n"
         "     <characterize-scale> -> HDF5 error tables (resumable; 8-bit: about 20 min on 2 cores).\n"
+        "  5. network: LeNet-5/MNIST test accuracy, FP32 and INT8, and its MAC count.\n"
         "Results go under <out>/; the last lines printed name the directories.";
     c.add_options = [](po::options_description& d) {
         add_design_options(d);
@@ -40,6 +41,9 @@ Command make_flow_command() {
             ("seed", po::value<uint64_t>()->default_value(1)->value_name("X"), "seed of the random transitions")
             ("characterize-scale", po::value<double>()->default_value(0.8)->value_name("S"),
              "clock scale of the exhaustive characterization (0: skip the step)");
+        d.add_options()("images", po::value<int>()->default_value(0)->value_name("N"),
+                        "test images of the network step (0: the whole test set)");
+        add_data_dir_option(d);
     };
     c.run = [](const po::variables_map& vm, Context& ctx) {
         const std::filesystem::path out = vm["out"].as<std::string>();
@@ -47,7 +51,7 @@ Command make_flow_command() {
         s.liberty = std::filesystem::path(vm["pdk-dir"].as<std::string>()) / "nangate45_typ.lib.gz";
         s.out_dir = out / "synth" / (s.top + "_w" + std::to_string(s.width) + "_typ");
         const double char_scale = vm["characterize-scale"].as<double>();
-        const int steps = char_scale > 0 ? 4 : 3;
+        const int steps = char_scale > 0 ? 5 : 4;
         ctx.out << "== step 1/" << steps << ": synthesis (typical corner) ==\n";
         SynthResult r = synthesize(s);
         ctx.out << r.report << "\n";
@@ -90,7 +94,7 @@ Command make_flow_command() {
 
         std::filesystem::path table_file;
         if (char_scale > 0) {
-            ctx.out << "\n== step 4/4: exhaustive characterization (time-unrolled model, clock scale " << char_scale
+            ctx.out << "\n== step 4/" << steps << ": exhaustive characterization (time-unrolled model, clock scale " << char_scale
                     << ") ==\n";
             ErrorTables et;
             table_file = write_error_tables(t, to.corner_name, char_scale, 10.0, out, 2, 256, ctx, et);
@@ -98,12 +102,33 @@ Command make_flow_command() {
                           static_cast<unsigned long long>(et.pairs), et.clock_ps, et.error_rate());
             ctx.out << line;
         }
+        // The workload: LeNet-5 on MNIST, FP32 and INT8, full test set.
+        ctx.out << "\n== step " << steps << "/" << steps << ": network (LeNet-5/MNIST, functional engine, FP32 and INT8) ==\n";
+        const Model net = load_network("lenet5-mnist", "");
+        const std::filesystem::path data = vm["data-dir"].as<std::string>();
+        const ImageSet test = load_dataset(net.dataset, "test", data).head(static_cast<size_t>(vm["images"].as<int>()));
+        std::ostringstream acc_csv;
+        acc_csv << "network,precision,macs,images,correct,accuracy\n";
+        for (bool int8 : {false, true}) {
+            const EvalResult e = measure_accuracy(net, test, int8, QuantOptions{}, data, 0);
+            std::snprintf(line, sizeof line, "%s: %zu MACs per image, accuracy %.4f (%zu / %zu)\n", int8 ? "INT8" : "FP32",
+                          net.macs(), e.accuracy(), e.correct, e.images);
+            ctx.out << line;
+            std::snprintf(line, sizeof line, "lenet5-mnist,%s,%zu,%zu,%zu,%.6f\n", int8 ? "int8" : "fp32", net.macs(), e.images,
+                          e.correct, e.accuracy());
+            acc_csv << line;
+        }
+        const std::filesystem::path acc_file = out / "networks" / "lenet5-mnist_accuracy.csv";
+        std::filesystem::create_directories(acc_file.parent_path());
+        write_file_atomic(acc_file, acc_csv.str());
+
         auto abs = [](const std::filesystem::path& p) { return std::filesystem::absolute(p).lexically_normal().string(); };
         ctx.out << "\nflow done. results: " << abs(out) << "\n"
                 << "  synthesis: " << abs(r.out_dir) << "\n"
                 << "  timing:    " << abs(t.sta.out_dir) << " (SDF " << t.sta.sdf.filename().string() << ")\n"
                 << "  errors:    " << abs(csv) << "\n";
         if (!table_file.empty()) ctx.out << "  tables:    " << abs(table_file) << " (tesa tables show FILE)\n";
+        ctx.out << "  network:   " << abs(acc_file) << "\n";
         return 0;
     };
     return c;

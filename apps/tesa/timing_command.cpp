@@ -230,7 +230,7 @@ Command make_timing_command() {
         "tesa timing unroll --clock-scale S --time-step PS [--lanes L] --verilog FILE\n"
         "  Writes the time-unrolled delay-line model (same semantics as --mode delay-line) as Verilog:\n"
         "  scalar ports a_prev, b_prev, a, b -> p, or L independent lanes per port bit.";
-    c.positional = "action";
+    c.positional = {"action"};
     c.add_options = [](po::options_description& d) {
         d.add_options()("action", po::value<std::string>()->required()->value_name("report|sim|icarus|unroll"), "what to do");
         add_design_options(d);

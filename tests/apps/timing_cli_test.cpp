@@ -80,15 +80,20 @@ TEST(TimingCli, BadTimingOptionsAreClearErrors) {
 
 TEST(Flow, RunsSynthesisTimingAndErrorRatesAndSaysWhereResultsWent) {
     fs::path out = scratch("flow");
-    CliRun r = tesa({"flow", "--width", "4", "--samples", "300", "--clock-scales", "1.0,0.7"}, out);
+    CliRun r = tesa({"flow", "--width", "4", "--samples", "300", "--clock-scales", "1.0,0.7", "--images", "300"}, out);
     ASSERT_EQ(r.code, 0) << r.err;
-    EXPECT_TRUE(contains(r.out, "step 4/4")) << r.out;
+    EXPECT_TRUE(contains(r.out, "step 4/5")) << r.out;
+    EXPECT_TRUE(contains(r.out, "step 5/5")) << r.out;
+    EXPECT_TRUE(contains(r.out, "INT8: 416520 MACs per image")) << r.out;
     EXPECT_TRUE(contains(r.out, "65536 (previous, current) pairs")) << r.out;
     EXPECT_TRUE(contains(r.out, "tables:")) << r.out;
     EXPECT_TRUE(contains(r.out, "flow done. results: " + fs::absolute(out).lexically_normal().string())) << r.out;
     std::string csv = tesa::read_file(out / "timing_errors.csv");
     EXPECT_TRUE(contains(csv, "1.0,")) << csv;
     EXPECT_TRUE(contains(csv, "0.7,")) << csv;
+    std::string acc = tesa::read_file(out / "networks" / "lenet5-mnist_accuracy.csv");
+    EXPECT_TRUE(contains(acc, "lenet5-mnist,fp32,416520,300,")) << acc;
+    EXPECT_TRUE(contains(acc, "lenet5-mnist,int8,416520,300,")) << acc;
 }
 
 }  // namespace
