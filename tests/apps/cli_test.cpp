@@ -1,5 +1,6 @@
 // The `tesa` CLI, called in-process: sub-commands, config files, and the errors users see.
 #include "apps/tesa/cli.h"
+#include "cli_test_util.h"
 
 #include "common/file_util.h"
 
@@ -13,19 +14,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct CliRun {
-    int code = -1;
-    std::string out, err;
-};
-
-CliRun tesa(const std::vector<std::string>& args) {
-    std::ostringstream out, err;
-    CliRun r;
-    r.code = tesa::cli::run(args, out, err);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
-}
+using tesa::test::CliRun;
+using tesa::test::contains;
+CliRun tesa(const std::vector<std::string>& args) { return tesa::test::run_tesa(args); }
 
 fs::path scratch(const std::string& name) {
     fs::path p = fs::temp_directory_path() / ("tesa_cli_" + std::to_string(::getpid())) / name;
@@ -40,7 +31,6 @@ fs::path write(const fs::path& p, const std::string& text) {
     return p;
 }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 TEST(Cli, HelpListsCommandsAndEachCommandsOptions) {
     CliRun top = tesa({"--help"});

@@ -1,5 +1,6 @@
 // `tesa timing` and `tesa flow` as users run them.
 #include "apps/tesa/cli.h"
+#include "cli_test_util.h"
 
 #include "common/file_util.h"
 
@@ -12,20 +13,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct CliRun {
-    int code = -1;
-    std::string out, err;
-};
+using tesa::test::CliRun;
+using tesa::test::contains;
 
 CliRun tesa(std::vector<std::string> args, const fs::path& out) {
     args.push_back("--out");
     args.push_back(out.string());
-    std::ostringstream o, e;
-    CliRun r;
-    r.code = tesa::cli::run(args, o, e);
-    r.out = o.str();
-    r.err = e.str();
-    return r;
+    return tesa::test::run_tesa(args);
 }
 
 fs::path scratch(const std::string& name) {
@@ -34,7 +28,6 @@ fs::path scratch(const std::string& name) {
     return p;
 }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 TEST(TimingCli, ReportPrintsCriticalPathAndWritesSdf) {
     fs::path out = scratch("report");
