@@ -67,7 +67,7 @@ def sensitivities(layers, x, y, batch=1000):
     return out
 
 
-def export(path, args, recipe, layers, sens, x_test, y_test, fp32_acc, log_summary):
+def export(path, args, recipe, layers, sens, sens_images, x_test, y_test, fp32_acc, log_summary):
     pre = data.PREPROCESS[recipe["dataset"]]
     tmp = path + ".tmp"
     with h5py.File(tmp, "w") as f:
@@ -85,8 +85,8 @@ def export(path, args, recipe, layers, sens, x_test, y_test, fp32_acc, log_summa
         f.attrs["command"] = " ".join(sys.argv)
         f.attrs["torch_version"] = str(torch.__version__)
         f.attrs["training"] = log_summary
-        f.attrs["sensitivity"] = ("|dL/dw|, L = mean cross-entropy over the whole training set, no augmentation, "
-                                  "of the deployed (BN-folded) FP32 network")
+        f.attrs["sensitivity"] = (f"|dL/dw|, L = mean cross-entropy over the first {sens_images} training images "
+                                  "(no augmentation) of the deployed (BN-folded) FP32 network")
         g = f.create_group("layers")
         k = 0
         for i, L in enumerate(layers):
@@ -116,6 +116,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--data-dir")
+    ap.add_argument("--sensitivity-images", type=int, default=0,
+                    help="training images for the sensitivities (0: the whole training set)")
     ap.add_argument("--out", help="model file (default networks/models/NETWORK.h5)")
     ap.add_argument("--checkpoint-dir", default=os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "checkpoints"),
                     help="where the per-epoch checkpoint goes (removed once the model file is written)")
@@ -138,11 +140,12 @@ def main():
     model = build(args.network, recipe["dataset"])
     opt = torch.optim.SGD(model.parameters(), lr=recipe["lr"], momentum=0.9, weight_decay=recipe["wd"], nesterov=True)
     steps = (len(x_train) + 127) // 128
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=recipe["lr"], total_steps=epochs * steps,
+    # --epochs 0 exports the initialised network (a test fixture of the topology, not a model).
+    sched = None if epochs == 0 else torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=recipe["lr"], total_steps=epochs * steps,
                                                 pct_start=0.05, anneal_strategy="cos", div_factor=10, final_div_factor=100)
     gen = torch.Generator().manual_seed(args.seed)
     start, history = 0, []
-    if os.path.exists(ckpt):
+    if epochs > 0 and os.path.exists(ckpt):
         st = torch.load(ckpt)
         model.load_state_dict(st["model"])
         opt.load_state_dict(st["opt"])
@@ -186,10 +189,12 @@ def main():
     layers = model.layers()
     fp32_acc = evaluate(lambda x: nets.run_layers(layers, x), x_test, y_test)
     print(f"deployed (BN-folded) FP32 test accuracy {fp32_acc:.4f}", flush=True)
-    sens = sensitivities(layers, x_train, y_train)
+    n_sens = args.sensitivity_images or len(x_train)
+    sens = sensitivities(layers, x_train[:n_sens], y_train[:n_sens])
     summary = f"{epochs} epochs, seed {args.seed}; last: {history[-1] if history else 'none'}"
-    export(out, args, recipe, layers, sens, x_test, y_test, fp32_acc, summary)
-    os.remove(ckpt)
+    export(out, args, recipe, layers, sens, n_sens, x_test, y_test, fp32_acc, summary)
+    if os.path.exists(ckpt):
+        os.remove(ckpt)
     print(f"model file: {out}", flush=True)
 
 

@@ -120,3 +120,46 @@ TEST(Requant, FixedPointMultiplierRoundsToNearestWithTiesUp) {
 
 }  // namespace
 }  // namespace tesa
+
+namespace tesa {
+namespace {
+
+// ResNet-20 exported by PyTorch at initialisation (train.py --epochs 0): checks the residual path
+// (option-A shortcuts, adds, global average pooling) of both engines before the trained file exists.
+class ResNetFixture : public ::testing::Test {
+protected:
+    void SetUp() override {
+        model_ = Model::read(std::string(TESA_SOURCE_DIR) + "/tests/fixtures/resnet20-cifar10-untrained.h5");
+        test_ = load_dataset("cifar10", "test", default_data_dir()).head(16);
+    }
+    Model model_;
+    ImageSet test_;
+};
+
+TEST_F(ResNetFixture, Fp32LogitsMatchPyTorchAndMacsAreThePapers) {
+    EXPECT_EQ(model_.macs(), 40551040u);
+    Workspace<float> ws(model_);
+    std::vector<float> logits(10);
+    ASSERT_EQ(model_.reference_indices.size(), 16u);
+    for (size_t r = 0; r < 16; ++r) {
+        forward_fp32(model_, test_.image(static_cast<size_t>(model_.reference_indices[r])), ws, logits.data());
+        for (size_t c = 0; c < 10; ++c) EXPECT_NEAR(logits[c], model_.reference_logits[r * 10 + c], 1e-4) << r << "," << c;
+    }
+}
+
+TEST_F(ResNetFixture, Int8PackedGemmEqualsTheHookPathOnEveryLayer) {
+    const QuantizedModel q = QuantizedModel::quantize(model_, load_dataset("cifar10", "train", default_data_dir()).head(50), {});
+    Workspace<int8_t> ws(model_);
+    std::vector<int32_t> exact(10), hooked(10);
+    for (size_t i = 0; i < 3; ++i) {
+        ExactMul e;
+        forward_int8(q, test_.image(i), ws, exact.data(), e);
+        CountingMul c;
+        forward_int8(q, test_.image(i), ws, hooked.data(), c);
+        EXPECT_EQ(hooked, exact);
+        EXPECT_EQ(c.calls, 40551040u);
+    }
+}
+
+}  // namespace
+}  // namespace tesa
