@@ -9,15 +9,18 @@ namespace tesa {
 
 template <class T>
 Workspace<T>::Workspace(const Model& m) : input(m.input.size()) {
-    size_t col = 0, acc = 0, packed = 0;
+    size_t col = 0, acc = 0, packed = 0, rows = 0;
     for (const auto& l : m.layers) {
         act.emplace_back(l.out.size());
         const size_t positions = static_cast<size_t>(l.out.h) * l.out.w;
-        if (l.type == LayerType::Conv) col = std::max(col, l.fan_in() * positions);
+        if (l.type == LayerType::Conv) {
+            col = std::max(col, l.fan_in() * positions);
+            rows = std::max(rows, 2 * static_cast<size_t>(l.out.w));  // pack_conv_columns' two rows
+        }
         if (l.has_weights()) packed = std::max(packed, static_cast<size_t>(gemm::pairs(static_cast<int>(l.fan_in()))) * positions);
         acc = std::max(acc, l.out.size());
     }
-    this->col.resize(std::max(col, 2 * static_cast<size_t>(m.input.w) + 64));  // also INT8 row scratch
+    this->col.resize(std::max(col, rows));  // FP32 im2col, or INT8 row scratch
     this->packed.resize(packed);
     this->acc.resize(acc);
 }

@@ -77,19 +77,27 @@ struct NegateLayerMul {
     int32_t mul(int8_t w, int8_t a, const MacSite& s) { return (s.layer == layer ? -1 : 1) * int32_t{w} * int32_t{a}; }
 };
 
+// The hook path (every product through CountingMul) gives the packed GEMM's logits for `image`
+// and sees every layer's MACs; returns the exact logits.
+std::vector<int32_t> expect_hook_equals_exact(const QuantizedModel& q, const uint8_t* image, Workspace<int8_t>& ws) {
+    const Model& m = *q.model;
+    std::vector<int32_t> exact(static_cast<size_t>(m.classes())), hooked(exact.size());
+    ExactMul e;
+    forward_int8(q, image, ws, exact.data(), e);
+    CountingMul c;
+    forward_int8(q, image, ws, hooked.data(), c);
+    EXPECT_EQ(hooked, exact);
+    EXPECT_EQ(c.calls, m.macs());
+    for (size_t l = 0; l < c.per_layer.size(); ++l) EXPECT_EQ(c.per_layer[l], m.layers[l].macs()) << "layer " << l;
+    return exact;
+}
+
 TEST_P(Network, HookSeesEveryMultiplicationAndCanReplaceIt) {
     const QuantizedModel q = QuantizedModel::quantize(model_, load_dataset(model_.dataset, "train", default_data_dir()).head(200), {});
     Workspace<int8_t> ws(model_);
-    const size_t classes = static_cast<size_t>(model_.classes());
-    std::vector<int32_t> exact(classes), hooked(classes), negated(classes);
+    std::vector<int32_t> negated(static_cast<size_t>(model_.classes()));
     for (size_t i = 0; i < 5; ++i) {
-        ExactMul e;
-        forward_int8(q, test_.image(i), ws, exact.data(), e);
-        CountingMul c;
-        forward_int8(q, test_.image(i), ws, hooked.data(), c);
-        EXPECT_EQ(hooked, exact);
-        EXPECT_EQ(c.calls, model_.macs());
-        for (size_t l = 0; l < c.per_layer.size(); ++l) EXPECT_EQ(c.per_layer[l], model_.layers[l].macs()) << "layer " << l;
+        const std::vector<int32_t> exact = expect_hook_equals_exact(q, test_.image(i), ws);
         NegateLayerMul n;
         n.layer = static_cast<int>(model_.layers.size()) - 1;
         forward_int8(q, test_.image(i), ws, negated.data(), n);
@@ -149,16 +157,9 @@ TEST_F(ResNetFixture, Fp32LogitsMatchPyTorchAndMacsAreThePapers) {
 
 TEST_F(ResNetFixture, Int8PackedGemmEqualsTheHookPathOnEveryLayer) {
     const QuantizedModel q = QuantizedModel::quantize(model_, load_dataset("cifar10", "train", default_data_dir()).head(50), {});
+    ASSERT_EQ(model_.macs(), 40551040u);
     Workspace<int8_t> ws(model_);
-    std::vector<int32_t> exact(10), hooked(10);
-    for (size_t i = 0; i < 3; ++i) {
-        ExactMul e;
-        forward_int8(q, test_.image(i), ws, exact.data(), e);
-        CountingMul c;
-        forward_int8(q, test_.image(i), ws, hooked.data(), c);
-        EXPECT_EQ(hooked, exact);
-        EXPECT_EQ(c.calls, 40551040u);
-    }
+    for (size_t i = 0; i < 3; ++i) expect_hook_equals_exact(q, test_.image(i), ws);
 }
 
 }  // namespace
