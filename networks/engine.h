@@ -3,11 +3,15 @@
 // Convolutions are im2col + GEMM over one image; images run in parallel on threads, each with its
 // own preallocated workspace (no allocation per image or per MAC).
 //
-// The INT8 engine takes a multiplication policy: every product weight x activation goes through
-// Mul::mul(w, a, site), where `site` says which layer, output channel, output position and fan-in
-// position the product belongs to, so error models can replace single products. The policy is a
-// template parameter: ExactMul (the default) has kExact = true and the engine then runs its plain
-// vectorised kernel, never building a site, so the hook costs nothing when unused.
+// The INT8 engine takes a multiplication policy, a template parameter whose `kMode` says how a
+// layer's products are formed:
+// - MulMode::Exact (ExactMul, the default): the plain vectorised GEMM; the policy is never called.
+// - MulMode::PerProduct: every product weight x activation goes through Mul::mul(w, a, site),
+//   where `site` says which layer, output channel, output position and fan-in row it belongs to.
+//   General and slow: the oracle that faster policies are tested against.
+// - MulMode::Corrections: the exact GEMM, then Mul::correct(view) adds the difference of every
+//   product it changes to the accumulators. Error models that change few products use this.
+// Weight-distributed layers (QuantLayer::extra) add products of their extra weights in every mode.
 #pragma once
 
 #include "networks/datasets.h"
@@ -21,16 +25,33 @@
 
 namespace tesa {
 
+enum class MulMode { Exact, PerProduct, Corrections };
+
 struct MacSite {
     int layer = 0;
     int out_channel = 0;
     int out_pos = 0;   // output pixel (y * W + x); 0 for fc
-    int k = 0;         // fan-in position: weight index within the output channel's row
+    int k = 0;         // fan-in row: the activation row x[k] (and weight index within the channel's row)
+    int extra = -1;    // >= 0: the product of QuantLayer::extra[extra] (same activation row k)
+};
+
+// One conv/fc layer's GEMM as MulMode::Corrections sees it, after the exact accumulation:
+// acc[o * positions + p] = bias[o] + sum_k weight[o * fan_in + k] * x[k * positions + p]
+//                          + sum over extra e with out_channel o: e.weight * x[e.k * positions + p].
+struct GemmView {
+    int layer = 0;
+    int outs = 0, fan_in = 0, positions = 0;
+    const int8_t* weight = nullptr;  // outs x fan_in
+    const int8_t* x = nullptr;       // fan_in x positions (im2col of the input)
+    const ExtraWeight* extra = nullptr;
+    size_t extras = 0;
+    int32_t* acc = nullptr;          // outs x positions
 };
 
 struct ExactMul {
-    static constexpr bool kExact = true;
+    static constexpr MulMode kMode = MulMode::Exact;
     int32_t mul(int8_t w, int8_t a, const MacSite&) { return int32_t{w} * int32_t{a}; }
+    void correct(const GemmView&) {}
 };
 
 // Per-thread buffers sized for one image of a model.

@@ -82,17 +82,39 @@ void forward_int8(const QuantizedModel& q, const uint8_t* image, Workspace<int8_
             case LayerType::Fc: {
                 const int outs = l.out.c, positions = l.out.h * l.out.w, fan_in = static_cast<int>(l.fan_in());
                 const int8_t* col = in;
-                if (!Mul::kExact && l.type == LayerType::Conv && !(l.kernel == 1 && l.stride == 1 && l.pad == 0)) {
+                const bool direct = l.type == LayerType::Fc || (l.kernel == 1 && l.stride == 1 && l.pad == 0);
+                if (Mul::kMode != MulMode::Exact && !direct) {
                     kernels::im2col(in, l, ws.col.data());
                     col = ws.col.data();
                 }
                 int32_t* acc = ws.acc.data();
-                if constexpr (Mul::kExact) {
-                    if (col == in && l.type == LayerType::Conv)
+                if constexpr (Mul::kMode != MulMode::PerProduct) {
+                    if (Mul::kMode == MulMode::Exact && !direct)
                         pack_conv_columns(in, l, ws.col.data(), ws.packed.data());
                     else
                         gemm::pack_columns(col, fan_in, positions, ws.packed.data());
                     gemm::gemm(ql.weight_packed.data(), ql.bias.data(), ws.packed.data(), outs, gemm::pairs(fan_in), positions, acc);
+                    for (const ExtraWeight& e : ql.extra) {
+                        // Row k of the packed columns: the low or high int16 of pair k / 2.
+                        const int32_t* xr = ws.packed.data() + static_cast<size_t>(e.k / 2) * positions;
+                        const int shift = (e.k & 1) * 16;
+                        int32_t* ar = acc + static_cast<size_t>(e.out_channel) * positions;
+                        for (int p = 0; p < positions; ++p)
+                            ar[p] += int32_t{e.weight} * static_cast<int16_t>(static_cast<uint32_t>(xr[p]) >> shift);
+                    }
+                    if constexpr (Mul::kMode == MulMode::Corrections) {
+                        GemmView v;
+                        v.layer = static_cast<int>(i);
+                        v.outs = outs;
+                        v.fan_in = fan_in;
+                        v.positions = positions;
+                        v.weight = ql.weight.data();
+                        v.x = col;
+                        v.extra = ql.extra.data();
+                        v.extras = ql.extra.size();
+                        v.acc = acc;
+                        mul.correct(v);
+                    }
                 } else {
                     MacSite site;
                     site.layer = static_cast<int>(i);
@@ -101,12 +123,24 @@ void forward_int8(const QuantizedModel& q, const uint8_t* image, Workspace<int8_
                         const int8_t* wr = ql.weight.data() + static_cast<size_t>(o) * fan_in;
                         for (int p = 0; p < positions; ++p) {
                             site.out_pos = p;
+                            site.extra = -1;
                             int32_t a = ql.bias[static_cast<size_t>(o)];
                             for (int k = 0; k < fan_in; ++k) {
                                 site.k = k;
                                 a += mul.mul(wr[k], col[static_cast<size_t>(k) * positions + p], site);
                             }
                             acc[static_cast<size_t>(o) * positions + p] = a;
+                        }
+                    }
+                    for (size_t e = 0; e < ql.extra.size(); ++e) {
+                        const ExtraWeight& x = ql.extra[e];
+                        site.out_channel = x.out_channel;
+                        site.k = x.k;
+                        site.extra = static_cast<int>(e);
+                        for (int p = 0; p < positions; ++p) {
+                            site.out_pos = p;
+                            acc[static_cast<size_t>(x.out_channel) * positions + p] +=
+                                mul.mul(x.weight, col[static_cast<size_t>(x.k) * positions + p], site);
                         }
                     }
                 }

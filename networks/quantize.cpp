@@ -115,4 +115,17 @@ float QuantizedModel::logit_scale(int cls) const {
     return ql.weight_scale[options.per_channel ? static_cast<size_t>(cls) : 0] * ql.in_scale;
 }
 
+size_t QuantizedModel::macs() const {
+    size_t n = model->macs();
+    for (size_t i = 0; i < layers.size(); ++i)
+        n += layers[i].extra.size() * static_cast<size_t>(model->layers[i].out.h) * model->layers[i].out.w;
+    return n;
+}
+
+size_t QuantizedModel::extra_weights() const {
+    size_t n = 0;
+    for (const auto& l : layers) n += l.extra.size();
+    return n;
+}
+
 }  // namespace tesa

@@ -30,8 +30,16 @@ struct Requant {
     int32_t apply(int64_t acc) const { return static_cast<int32_t>((acc * m0 + (int64_t{1} << (n - 1))) >> n); }
 };
 
+// Weight distribution: a second INT8 weight of output channel `out_channel` on activation row `k`
+// (the same input as weight[out_channel][k]); the two weights sum to the distributed one.
+struct ExtraWeight {
+    int32_t out_channel = 0, k = 0;
+    int8_t weight = 0;
+};
+
 struct QuantLayer {
     std::vector<int8_t> weight;       // same layout as Layer::weight
+    std::vector<ExtraWeight> extra;   // weight distribution's extra MACs, by (out_channel, k)
     std::vector<int32_t> weight_packed;  // gemm::pack_weights of weight
     std::vector<int32_t> bias;        // per output channel, in units of s_w * s_in
     std::vector<float> weight_scale;  // one (per layer) or per output channel
@@ -59,6 +67,10 @@ struct QuantizedModel {
     // The class of integer logits: with per-channel weights each class has its own scale, so the
     // comparison is of real values; per layer it is the argmax of the integers.
     int classify(const int32_t* logits) const;
+    // Multiplications per image, counted from the layers: the model's MACs plus one per output
+    // position for each extra (weight-distributed) weight.
+    size_t macs() const;
+    size_t extra_weights() const;
 };
 
 inline int8_t clamp_int8(int32_t v, bool relu) {

@@ -26,7 +26,7 @@ import nets  # noqa: E402
 RECIPES = {
     "lenet5-mnist": dict(dataset="mnist", epochs=20, lr=0.05, wd=5e-4, augment=False),
     "lenet5-cifar10": dict(dataset="cifar10", epochs=60, lr=0.05, wd=5e-4, augment=True),
-    "resnet20-cifar10": dict(dataset="cifar10", epochs=200, lr=0.1, wd=5e-4, augment=True),
+    "resnet20-cifar10": dict(dataset="cifar10", epochs=100, lr=0.1, wd=5e-4, augment=True),
 }
 
 

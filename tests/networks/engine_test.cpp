@@ -59,7 +59,7 @@ TEST_P(Network, Int8LosesAtMostHalfAPointAndIsDeterministic) {
 
 // A policy through the hook: exact products, but every multiplication is seen and counted.
 struct CountingMul {
-    static constexpr bool kExact = false;
+    static constexpr MulMode kMode = MulMode::PerProduct;
     size_t calls = 0;
     std::vector<size_t> per_layer;
     int32_t mul(int8_t w, int8_t a, const MacSite& s) {
@@ -72,7 +72,7 @@ struct CountingMul {
 
 // Flips the sign of every product of one layer: the hook really replaces products.
 struct NegateLayerMul {
-    static constexpr bool kExact = false;
+    static constexpr MulMode kMode = MulMode::PerProduct;
     int layer = 0;
     int32_t mul(int8_t w, int8_t a, const MacSite& s) { return (s.layer == layer ? -1 : 1) * int32_t{w} * int32_t{a}; }
 };
