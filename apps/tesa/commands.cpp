@@ -5,6 +5,7 @@
 #include "timing/characterizer.h"
 
 #include <cstdio>
+#include <sstream>
 
 namespace tesa::cli {
 
@@ -18,6 +19,7 @@ const std::vector<Command>& all_commands() {
         make_tables_command(),
         make_data_command(),
         make_eval_command(),
+        make_study_command(),
         make_version_command(),
     };
     return commands;
@@ -108,11 +110,9 @@ std::filesystem::path write_error_tables(const TimingSetup& t, const std::string
     c.clock_period_ps = clock_scale * t.sta.min_period_ps;
     c.time_step_ps = time_step;
     TimedNetlist tn = TimedNetlist::build(*t.netlist, *t.sdf, c);
-    char tag[64];
-    std::snprintf(tag, sizeof tag, "_s%.2f_step%.2f", clock_scale, time_step);
-    const std::string name = t.netlist->module_name() + "_w" + std::to_string(tn.width()) + "_" + corner + tag;
+    const std::filesystem::path file = error_tables_file(out, t.netlist->module_name(), tn.width(), corner, clock_scale, time_step);
     CharacterizeOptions co;
-    co.work_dir = out / "characterize" / name;
+    co.work_dir = out / "characterize" / file.stem();
     co.worker_source = std::filesystem::path(source_dir()) / "timing" / "characterize_worker.cpp";
     co.threads = threads;
     co.chunk = chunk;
@@ -124,9 +124,23 @@ std::filesystem::path write_error_tables(const TimingSetup& t, const std::string
     tables.netlist_hash = file_hash(t.netlist->file());
     tables.sdf_hash = file_hash(t.sta.sdf);
     tables.tesa_version = TESA_VERSION;
-    const std::filesystem::path file = out / "tables" / (name + ".h5");
     tables.write(file);
     return file;
+}
+
+std::filesystem::path error_tables_file(const std::filesystem::path& out, const std::string& top, int width,
+                                        const std::string& corner, double clock_scale, double time_step) {
+    char tag[64];
+    std::snprintf(tag, sizeof tag, "_s%.2f_step%.2f", clock_scale, time_step);
+    return out / "tables" / (top + "_w" + std::to_string(width) + "_" + corner + tag + ".h5");
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+    std::vector<std::string> items;
+    std::stringstream in(s);
+    for (std::string item; std::getline(in, item, ',');)
+        if (!item.empty()) items.push_back(item);
+    return items;
 }
 
 }  // namespace tesa::cli

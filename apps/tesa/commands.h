@@ -20,6 +20,10 @@ Command make_characterize_command();
 Command make_tables_command();
 Command make_data_command();
 Command make_eval_command();
+Command make_study_command();
+
+// "a,b,c" -> {"a", "b", "c"} (empty items dropped).
+std::vector<std::string> split_list(const std::string& s);
 
 // A committed network (or `file` if not empty), checked against the data set its name implies.
 Model load_network(const std::string& network, const std::string& file);
@@ -44,6 +48,10 @@ SynthOptions synth_options(const po::variables_map& vm);
 std::string check_corner(const std::string& corner);
 // Timing set-up of the design options at `corner` (--liberty applies when corner is --corner).
 TimingSetupOptions timing_setup_options(const po::variables_map& vm, const std::string& corner);
+
+// Where write_error_tables puts the tables of module `top` (width, corner, clock scale, step).
+std::filesystem::path error_tables_file(const std::filesystem::path& out, const std::string& top, int width,
+                                        const std::string& corner, double clock_scale, double time_step);
 
 // Exhaustive characterization at clock_scale x OpenSTA's min period; tables with their provenance
 // written to <out>/tables/<name>.h5 (returned), work files under <out>/characterize/<name>.

@@ -1,0 +1,123 @@
+// study_command.cpp -- `tesa study`: the paper's Tables IV-VI for one network (accuracy without
+// errors, with timing errors, with WD+EAQ and with EAQ; MAC counts), CSV and Markdown.
+#include "apps/tesa/commands.h"
+
+#include "common/error.h"
+#include "common/file_util.h"
+#include "compiler/study.h"
+
+#include <cstdio>
+#include <ostream>
+
+namespace tesa::cli {
+
+namespace {
+
+int run_study_command(const po::variables_map& vm, Context& ctx) {
+    const std::string network = vm["network"].as<std::string>();
+    const Model m = load_network(network, vm.count("model") ? vm["model"].as<std::string>() : "");
+    const std::filesystem::path data = vm["data-dir"].as<std::string>();
+    const std::filesystem::path out = vm["out"].as<std::string>();
+    StudyOptions so;
+    so.regulations = split_list(vm["regulation"].as<std::string>());
+    if (so.regulations.empty()) fail("--regulation needs at least one value");
+    for (const auto& r : so.regulations) parse_regulation(r);  // bad names fail before any work
+    so.seeds = vm["seeds"].as<int>();
+    so.first_seed = vm["seed"].as<uint64_t>();
+    so.wd_fraction = vm["wd-fraction"].as<double>();
+    so.port = parse_weight_port(vm["weight-port"].as<std::string>());
+    so.model = parse_error_model(vm["error-model"].as<std::string>());
+    so.threads = vm["threads"].as<int>();
+    so.progress = [&ctx](const std::string& line) { ctx.err << "study: " << line << std::endl; };
+
+    // Error tables: explicit files, or the ones `tesa characterize` wrote for each clock scale.
+    std::vector<std::filesystem::path> files;
+    if (vm.count("tables")) {
+        for (const auto& f : split_list(vm["tables"].as<std::string>())) files.emplace_back(f);
+    } else {
+        const std::string corner = check_corner(vm["corner"].as<std::string>());
+        for (const auto& s : split_list(vm["clock-scale"].as<std::string>())) {
+            const std::filesystem::path f = error_tables_file(out, "booth_mul", 8, corner, std::stod(s), 10.0);
+            if (!std::filesystem::exists(f))
+                fail("no error tables for clock scale " + s + " at the " + corner + " corner (" + f.string() +
+                     "): run `tesa characterize --clock-scale " + s + " --corner " + corner + "` first, or give --tables FILE");
+            files.push_back(f);
+        }
+    }
+    if (files.empty()) fail("no error tables given");
+    std::vector<ErrorTables> tables;
+    for (const auto& f : files) tables.push_back(ErrorTables::read(f));
+    std::vector<const ErrorTables*> ptrs;
+    for (const auto& t : tables) ptrs.push_back(&t);
+
+    QuantOptions qo;
+    qo.per_channel = vm.count("per-channel") > 0;
+    qo.calibration_images = static_cast<size_t>(vm["calibration-images"].as<int>());
+    const ImageSet calib = load_dataset(m.dataset, "train", data).head(qo.calibration_images);
+    const QuantizedModel base = QuantizedModel::quantize(m, calib, qo);
+    const ImageSet test = load_dataset(m.dataset, "test", data).head(static_cast<size_t>(vm["images"].as<int>()));
+
+    char buf[400];
+    std::snprintf(buf, sizeof buf, "study       %s, %zu test images, %s model, weight on port %s, WD top %.2f%%, %d seed(s) from %llu\n",
+                  network.c_str(), test.count(), error_model_name(so.model), weight_port_name(so.port), 100 * so.wd_fraction, so.seeds,
+                  static_cast<unsigned long long>(so.first_seed));
+    ctx.out << buf;
+    for (size_t i = 0; i < tables.size(); ++i) {
+        std::snprintf(buf, sizeof buf, "tables      %s: clock scale %.2f (%.1f ps), %s corner, error rate %.4f%%\n", files[i].string().c_str(),
+                      tables[i].clock_scale, tables[i].clock_ps, tables[i].corner.c_str(), 100 * tables[i].error_rate());
+        ctx.out << buf;
+    }
+    const std::vector<StudyRow> rows = run_study(base, ptrs, test, so);
+
+    const std::string title = network + ", " + error_model_name(so.model) + " model, weight on port " + weight_port_name(so.port);
+    const std::string md = study_markdown(rows, title);
+    const std::string stem = network + "_" + error_model_name(so.model) + "_port" + weight_port_name(so.port);
+    const std::filesystem::path dir = out / "study";
+    std::filesystem::create_directories(dir);
+    write_file_atomic(dir / (stem + ".csv"), study_csv(rows));
+    write_file_atomic(dir / (stem + ".md"), md);
+    ctx.out << "\n" << md << "\nresults: " << std::filesystem::absolute(dir / (stem + ".csv")).lexically_normal().string() << " (and .md)\n";
+    return 0;
+}
+
+}  // namespace
+
+Command make_study_command() {
+    Command c;
+    c.name = "study";
+    c.summary = "the paper's study: accuracy with timing errors, EAQ and WD+EAQ, and MAC counts";
+    c.description =
+        "For each clock scale (error tables from `tesa characterize`) and regulation, runs the INT8 network\n"
+        "over the test set: N_baseline (no errors), N_TError (errors, nearest rounding), N_WD+EAQ and N_EAQ\n"
+        "(errors, mitigated), with mean and standard deviation over seeds, and the MACs per image.\n"
+        "Error models: paper (each product fails with regulation x its Table II probability, previous\n"
+        "operands uniform) or sequence (weight-stationary: the real previous activation of each multiplier).\n"
+        "Writes <out>/study/<network>_<model>_port<p>.csv and .md.";
+    c.add_options = [](po::options_description& d) {
+        d.add_options()("network", po::value<std::string>()->default_value("lenet5-mnist")->value_name("NAME"),
+                        "lenet5-mnist, lenet5-cifar10 or resnet20-cifar10")
+            ("model", po::value<std::string>()->value_name("FILE"), "model file (default networks/models/NAME.h5)")
+            ("clock-scale", po::value<std::string>()->default_value("0.8")->value_name("S,S,..."),
+             "clock scales whose tables <out>/tables/ holds")
+            ("corner", po::value<std::string>()->default_value("typ")->value_name("typ|fast|slow"), "corner of the tables")
+            ("tables", po::value<std::string>()->value_name("FILE,..."), "error tables (HDF5), instead of --clock-scale")
+            ("regulation", po::value<std::string>()->default_value("1.5sigma,2sigma")->value_name("R,R,..."),
+             "1.5sigma (0.0668), 2sigma (0.0227) or probabilities")
+            ("seeds", po::value<int>()->default_value(3)->value_name("N"), "runs per variant (different seeds)")
+            ("seed", po::value<uint64_t>()->default_value(1)->value_name("S"), "first seed")
+            ("weight-port", po::value<std::string>()->default_value("a")->value_name("a|b"),
+             "multiplier port the weight feeds (a: the paper's convention; b: the Booth-encoded operand)")
+            ("error-model", po::value<std::string>()->default_value("paper")->value_name("paper|sequence"), "how products fail")
+            ("wd-fraction", po::value<double>()->default_value(0.01)->value_name("F"), "most sensitive fraction of weights given WD")
+            ("per-channel", "INT8 weights with one scale per output channel")
+            ("calibration-images", po::value<int>()->default_value(1000)->value_name("N"), "training images for activation scales")
+            ("images", po::value<int>()->default_value(0)->value_name("N"), "first N test images (0: all)")
+            ("threads", po::value<int>()->default_value(0)->value_name("N"), "worker threads (0: all cores)")
+            ("out", po::value<std::string>()->default_value("tesa-out")->value_name("DIR"), "root directory of results");
+        add_data_dir_option(d);
+    };
+    c.run = run_study_command;
+    return c;
+}
+
+}  // namespace tesa::cli
