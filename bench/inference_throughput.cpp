@@ -1,33 +1,12 @@
 // inference_throughput -- images/s of the functional FP32 and INT8 engines for the paper's three
-// networks, 1 and 2 threads, measured in one run. A network whose trained file is not committed
-// yet runs with seeded random weights of its real topology (speed does not depend on the values,
-// except that the INT8 kernel skips zero weights; random weights have almost none).
-#include "net_test_util.h"
+// networks, 1 and 2 threads, measured in one run (networks: bench_models.h).
+#include "bench_models.h"
 #include "networks/engine.h"
 
 #include <cstdio>
-#include <random>
 
 using namespace tesa;
-
-namespace {
-
-Model load_or_random(const std::string& name) {
-    if (std::filesystem::exists(model_path(name))) return Model::read(model_path(name));
-    Model m = name == "resnet20-cifar10" ? test::resnet20() : test::lenet5(name == "lenet5-mnist" ? 1 : 3);
-    std::mt19937 rng(1);
-    std::normal_distribution<float> d(0.0f, 0.1f);
-    for (auto& l : m.layers)
-        for (auto& w : l.weight) w = d(rng);
-    m.network = name + " (random weights)";
-    m.dataset = dataset_of(name);
-    m.pre.pad = name == "lenet5-mnist" ? 2 : 0;
-    m.pre.mean.assign(static_cast<size_t>(m.input.c), 0.5f);
-    m.pre.std.assign(static_cast<size_t>(m.input.c), 0.25f);
-    return m;
-}
-
-}  // namespace
+using tesa::bench::load_or_random;
 
 int main(int argc, char** argv) {
     const size_t images = argc > 1 ? static_cast<size_t>(std::atol(argv[1])) : 2000;

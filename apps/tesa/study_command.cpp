@@ -76,7 +76,9 @@ int run_study_command(const po::variables_map& vm, Context& ctx) {
     std::filesystem::create_directories(dir);
     write_file_atomic(dir / (stem + ".csv"), study_csv(rows));
     write_file_atomic(dir / (stem + ".md"), md);
-    ctx.out << "\n" << md << "\nresults: " << std::filesystem::absolute(dir / (stem + ".csv")).lexically_normal().string() << " (and .md)\n";
+    for (const auto& reg : so.regulations)
+        study_plot(rows, reg, network + " " + reg + " port " + weight_port_name(so.port)).write_png(dir / (stem + "_" + reg + ".png"));
+    ctx.out << "\n" << md << "\nresults: " << std::filesystem::absolute(dir / (stem + ".csv")).lexically_normal().string() << " (and .md, and a PNG plot per regulation)\n";
     return 0;
 }
 
@@ -92,7 +94,8 @@ Command make_study_command() {
         "(errors, mitigated), with mean and standard deviation over seeds, and the MACs per image.\n"
         "Error models: paper (each product fails with regulation x its Table II probability, previous\n"
         "operands uniform) or sequence (weight-stationary: the real previous activation of each multiplier).\n"
-        "Writes <out>/study/<network>_<model>_port<p>.csv and .md.";
+        "Writes <out>/study/<network>_<model>_port<p>.csv and .md, and a PNG of accuracy versus clock scale\n"
+        "per regulation (<stem>_<regulation>.png).";
     c.add_options = [](po::options_description& d) {
         d.add_options()("network", po::value<std::string>()->default_value("lenet5-mnist")->value_name("NAME"),
                         "lenet5-mnist, lenet5-cifar10 or resnet20-cifar10")

@@ -58,6 +58,12 @@ TEST(StudyCli, WritesTheTableWithAllFourVariantsAndMacCounts) {
     // Regulation 0.5 on these tables wrecks the unprotected network more than 2 sigma does.
     EXPECT_LT(std::stod(cols[6]), std::stod(cols[5]));
     EXPECT_TRUE(fs::exists(dir / "study" / "lenet5-mnist_paper_porta.md"));
+    // One PNG per regulation.
+    for (const char* reg : {"2sigma", "0.5"}) {
+        const std::string png = slurp(dir / "study" / (std::string("lenet5-mnist_paper_porta_") + reg + ".png"));
+        ASSERT_GT(png.size(), 8u) << reg;
+        EXPECT_EQ(png.substr(1, 3), "PNG") << reg;
+    }
 }
 
 TEST(StudyCli, MissingTablesAndBadOptionsAreClearErrors) {
