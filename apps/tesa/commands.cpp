@@ -4,7 +4,9 @@
 #include "common/error.h"
 #include "timing/characterizer.h"
 
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 namespace tesa::cli {
@@ -133,6 +135,13 @@ std::filesystem::path error_tables_file(const std::filesystem::path& out, const 
     char tag[64];
     std::snprintf(tag, sizeof tag, "_s%.2f_step%.2f", clock_scale, time_step);
     return out / "tables" / (top + "_w" + std::to_string(width) + "_" + corner + tag + ".h5");
+}
+
+double parse_number(const std::string& s, const std::string& what) {
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (s.empty() || *end != '\0' || !std::isfinite(v)) fail(what + ": '" + s + "' is not a number");
+    return v;
 }
 
 std::vector<std::string> split_list(const std::string& s) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "apps/tesa/cli.h"
+#include "compiler/study.h"
 #include "networks/engine.h"
 #include "rtl/synthesizer.h"
 #include "timing/error_tables.h"
@@ -21,6 +22,15 @@ Command make_tables_command();
 Command make_data_command();
 Command make_eval_command();
 Command make_study_command();
+
+// Runs the study of `network` over the error tables `files` and writes
+// <out>/study/<network>_<model>_port<p>.{csv,md} and a PNG per regulation; returns the CSV path.
+std::filesystem::path run_and_write_study(const std::string& network, const Model& m, const std::vector<std::filesystem::path>& files,
+                                          const StudyOptions& so, const QuantOptions& qo, const ImageSet& test,
+                                          const std::filesystem::path& data, const std::filesystem::path& out, Context& ctx);
+
+// A number from a list option; throws Error naming `what` when `s` is not one.
+double parse_number(const std::string& s, const std::string& what);
 
 // "a,b,c" -> {"a", "b", "c"} (empty items dropped).
 std::vector<std::string> split_list(const std::string& s);

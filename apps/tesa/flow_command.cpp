@@ -1,8 +1,9 @@
 // flow_command.cpp -- `tesa flow`: the most complete end-to-end flow that exists, on built-in
 // defaults. Today: synthesize the Booth multiplier, time it with OpenSTA (typical corner), measure
 // with the exact event-driven simulation how many products fail as the clock shrinks, and
-// characterize all (previous, current) pairs at one clock into HDF5 error tables.
-// Later stages (networks, compile, simulate) append their steps here.
+// characterize all (previous, current) pairs at one clock into HDF5 error tables, then the
+// LeNet-5/MNIST accuracy and the paper's mitigation study on those tables.
+// Later stages (compile, simulate on the SystemC array) append their steps here.
 #include "apps/tesa/commands.h"
 
 #include "common/file_util.h"
@@ -29,7 +30,9 @@ Command make_flow_command() {
         "     transitions at each clock scale of <clock-scales>; wrong-product rate per scale.\n"
         "  4. characterize: all (previous, current) pairs through the time-unrolled model at\n"
         "     <characterize-scale> -> HDF5 error tables (resumable; 8-bit: about 20 min on 2 cores).\n"
-        "  5. network: LeNet-5/MNIST test accuracy, FP32 and INT8, and its MAC count.\n"
+        "  5. network: LeNet-5/MNIST test accuracy, FP32 and INT8, and its MAC count; with the tables of\n"
+        "     step 4, the paper's study (tesa study): N_baseline, N_TError, N_WD+EAQ, N_EAQ and #MACs at\n"
+        "     1.5 and 2 sigma regulation, paper error model, weight on port a, <study-seeds> seeds.\n"
         "Results go under <out>/; the last lines printed name the directories.";
     c.add_options = [](po::options_description& d) {
         add_design_options(d);
@@ -42,7 +45,8 @@ Command make_flow_command() {
             ("characterize-scale", po::value<double>()->default_value(0.8)->value_name("S"),
              "clock scale of the exhaustive characterization (0: skip the step)");
         d.add_options()("images", po::value<int>()->default_value(0)->value_name("N"),
-                        "test images of the network step (0: the whole test set)");
+                        "test images of the network step (0: the whole test set)")
+            ("study-seeds", po::value<int>()->default_value(3)->value_name("N"), "seeds of the study in step 5");
         add_data_dir_option(d);
     };
     c.run = [](const po::variables_map& vm, Context& ctx) {
@@ -121,6 +125,14 @@ Command make_flow_command() {
         const std::filesystem::path acc_file = out / "networks" / "lenet5-mnist_accuracy.csv";
         std::filesystem::create_directories(acc_file.parent_path());
         write_file_atomic(acc_file, acc_csv.str());
+        std::filesystem::path study_file;
+        if (!table_file.empty()) {
+            ctx.out << "\n";
+            StudyOptions so;
+            so.seeds = vm["study-seeds"].as<int>();
+            so.progress = [&ctx](const std::string& l) { ctx.err << "study: " << l << std::endl; };
+            study_file = run_and_write_study("lenet5-mnist", net, {table_file}, so, QuantOptions{}, test, data, out, ctx);
+        }
 
         auto abs = [](const std::filesystem::path& p) { return std::filesystem::absolute(p).lexically_normal().string(); };
         ctx.out << "\nflow done. results: " << abs(out) << "\n"
@@ -129,6 +141,7 @@ Command make_flow_command() {
                 << "  errors:    " << abs(csv) << "\n";
         if (!table_file.empty()) ctx.out << "  tables:    " << abs(table_file) << " (tesa tables show FILE)\n";
         ctx.out << "  network:   " << abs(acc_file) << "\n";
+        if (!study_file.empty()) ctx.out << "  study:     " << abs(study_file) << " (.md, .png beside it)\n";
         return 0;
     };
     return c;

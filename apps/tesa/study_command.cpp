@@ -11,6 +11,43 @@
 
 namespace tesa::cli {
 
+std::filesystem::path run_and_write_study(const std::string& network, const Model& m, const std::vector<std::filesystem::path>& files,
+                                          const StudyOptions& so, const QuantOptions& qo, const ImageSet& test,
+                                          const std::filesystem::path& data, const std::filesystem::path& out, Context& ctx) {
+    std::vector<ErrorTables> tables;
+    for (const auto& f : files) tables.push_back(ErrorTables::read(f));
+    std::vector<const ErrorTables*> ptrs;
+    for (const auto& t : tables) ptrs.push_back(&t);
+    const ImageSet calib = load_dataset(m.dataset, "train", data).head(qo.calibration_images);
+    const QuantizedModel base = QuantizedModel::quantize(m, calib, qo);
+
+    char buf[400];
+    std::snprintf(buf, sizeof buf, "study       %s, %zu test images, %s model, weight on port %s, WD top %.2f%%, %d seed(s) from %llu\n",
+                  network.c_str(), test.count(), error_model_name(so.model), weight_port_name(so.port), 100 * so.wd_fraction, so.seeds,
+                  static_cast<unsigned long long>(so.first_seed));
+    ctx.out << buf;
+    for (size_t i = 0; i < tables.size(); ++i) {
+        std::snprintf(buf, sizeof buf, "tables      %s: clock scale %.2f (%.1f ps), %s corner, error rate %.4f%%\n", files[i].string().c_str(),
+                      tables[i].clock_scale, tables[i].clock_ps, tables[i].corner.c_str(), 100 * tables[i].error_rate());
+        ctx.out << buf;
+    }
+    const std::vector<StudyRow> rows = run_study(base, ptrs, test, so);
+
+    const std::string title = network + ", " + error_model_name(so.model) + " model, weight on port " + weight_port_name(so.port);
+    const std::string md = study_markdown(rows, title);
+    const std::string stem = network + "_" + error_model_name(so.model) + "_port" + weight_port_name(so.port);
+    const std::filesystem::path dir = out / "study";
+    std::filesystem::create_directories(dir);
+    const std::filesystem::path csv = dir / (stem + ".csv");
+    write_file_atomic(csv, study_csv(rows));
+    write_file_atomic(dir / (stem + ".md"), md);
+    for (const auto& reg : so.regulations)
+        study_plot(rows, reg, network + " " + reg + " port " + weight_port_name(so.port)).write_png(dir / (stem + "_" + reg + ".png"));
+    ctx.out << "\n" << md << "\nresults: " << std::filesystem::absolute(csv).lexically_normal().string()
+            << " (and .md, and a PNG plot per regulation)\n";
+    return csv;
+}
+
 namespace {
 
 int run_study_command(const po::variables_map& vm, Context& ctx) {
@@ -37,7 +74,7 @@ int run_study_command(const po::variables_map& vm, Context& ctx) {
     } else {
         const std::string corner = check_corner(vm["corner"].as<std::string>());
         for (const auto& s : split_list(vm["clock-scale"].as<std::string>())) {
-            const std::filesystem::path f = error_tables_file(out, "booth_mul", 8, corner, std::stod(s), 10.0);
+            const std::filesystem::path f = error_tables_file(out, "booth_mul", 8, corner, parse_number(s, "--clock-scale"), 10.0);
             if (!std::filesystem::exists(f))
                 fail("no error tables for clock scale " + s + " at the " + corner + " corner (" + f.string() +
                      "): run `tesa characterize --clock-scale " + s + " --corner " + corner + "` first, or give --tables FILE");
@@ -45,40 +82,11 @@ int run_study_command(const po::variables_map& vm, Context& ctx) {
         }
     }
     if (files.empty()) fail("no error tables given");
-    std::vector<ErrorTables> tables;
-    for (const auto& f : files) tables.push_back(ErrorTables::read(f));
-    std::vector<const ErrorTables*> ptrs;
-    for (const auto& t : tables) ptrs.push_back(&t);
-
     QuantOptions qo;
     qo.per_channel = vm.count("per-channel") > 0;
     qo.calibration_images = static_cast<size_t>(vm["calibration-images"].as<int>());
-    const ImageSet calib = load_dataset(m.dataset, "train", data).head(qo.calibration_images);
-    const QuantizedModel base = QuantizedModel::quantize(m, calib, qo);
     const ImageSet test = load_dataset(m.dataset, "test", data).head(static_cast<size_t>(vm["images"].as<int>()));
-
-    char buf[400];
-    std::snprintf(buf, sizeof buf, "study       %s, %zu test images, %s model, weight on port %s, WD top %.2f%%, %d seed(s) from %llu\n",
-                  network.c_str(), test.count(), error_model_name(so.model), weight_port_name(so.port), 100 * so.wd_fraction, so.seeds,
-                  static_cast<unsigned long long>(so.first_seed));
-    ctx.out << buf;
-    for (size_t i = 0; i < tables.size(); ++i) {
-        std::snprintf(buf, sizeof buf, "tables      %s: clock scale %.2f (%.1f ps), %s corner, error rate %.4f%%\n", files[i].string().c_str(),
-                      tables[i].clock_scale, tables[i].clock_ps, tables[i].corner.c_str(), 100 * tables[i].error_rate());
-        ctx.out << buf;
-    }
-    const std::vector<StudyRow> rows = run_study(base, ptrs, test, so);
-
-    const std::string title = network + ", " + error_model_name(so.model) + " model, weight on port " + weight_port_name(so.port);
-    const std::string md = study_markdown(rows, title);
-    const std::string stem = network + "_" + error_model_name(so.model) + "_port" + weight_port_name(so.port);
-    const std::filesystem::path dir = out / "study";
-    std::filesystem::create_directories(dir);
-    write_file_atomic(dir / (stem + ".csv"), study_csv(rows));
-    write_file_atomic(dir / (stem + ".md"), md);
-    for (const auto& reg : so.regulations)
-        study_plot(rows, reg, network + " " + reg + " port " + weight_port_name(so.port)).write_png(dir / (stem + "_" + reg + ".png"));
-    ctx.out << "\n" << md << "\nresults: " << std::filesystem::absolute(dir / (stem + ".csv")).lexically_normal().string() << " (and .md, and a PNG plot per regulation)\n";
+    run_and_write_study(network, m, files, so, qo, test, data, out, ctx);
     return 0;
 }
 

@@ -71,6 +71,9 @@ TEST(StudyCli, MissingTablesAndBadOptionsAreClearErrors) {
     CliRun m = tesa({"study", "--clock-scale", "0.65", "--out", dir.string()});
     EXPECT_EQ(m.code, 1);
     EXPECT_TRUE(contains(m.err, "tesa characterize --clock-scale 0.65")) << m.err;
+    CliRun scale = tesa({"study", "--clock-scale", "0.8x", "--out", dir.string()});
+    EXPECT_EQ(scale.code, 1);
+    EXPECT_TRUE(contains(scale.err, "--clock-scale: '0.8x' is not a number")) << scale.err;
     CliRun reg = tesa({"study", "--regulation", "3sigma", "--out", dir.string()});
     EXPECT_EQ(reg.code, 1);
     EXPECT_TRUE(contains(reg.err, "3sigma")) << reg.err;
