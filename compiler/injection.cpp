@@ -33,20 +33,21 @@ InjectionPlan::InjectionPlan(const QuantizedModel& q, const ProductErrors& e, Er
     if (!(regulation >= 0 && regulation <= 1)) fail("regulation must be in [0, 1]");
     if (model == ErrorModel::Sequence && !e.has_stationary()) fail("the sequence model needs the weight-held (stationary) tables");
     prob_.resize(65536);
-    for (uint32_t pair = 0; pair < 65536; ++pair) prob_[pair] = regulation * e.p_wrong(pair);
+    thr_.resize(65536);
+    can_fail_.assign(256, 0);
     bound_.assign(256, 0);
-    log1m_bound_.assign(256, 0);
-    for (uint32_t w = 0; w < 256; ++w) {
-        double b = 0;
-        for (uint32_t x = 0; x < 256; ++x) b = std::max(b, prob_[w << 8 | x]);
-        bound_[w] = b;
-        log1m_bound_[w] = b < 1 ? std::log1p(-b) : 0;
+    for (uint32_t pair = 0; pair < 65536; ++pair) {
+        prob_[pair] = regulation * e.p_wrong(pair);
+        thr_[pair] = lanes::threshold(prob_[pair]);
+        bound_[pair >> 8] = std::max(bound_[pair >> 8], thr_[pair]);
+        if (model == ErrorModel::Paper ? thr_[pair] > 0 : regulation > 0) can_fail_[pair >> 8] = 1;
     }
     const Model& m = *q.model;
     rows_.resize(m.layers.size());
     for (size_t i = 0; i < m.layers.size(); ++i) {
         const Layer& l = m.layers[i];
         if (!l.has_weights()) continue;
+        if (static_cast<int64_t>(l.out.h) * l.out.w > lanes::kMaxBatch) fail("layer " + std::to_string(i) + ": too many output positions for the injector");
         const QuantLayer& ql = q.layers[i];
         const int fan = static_cast<int>(l.fan_in());
         LayerRows& lr = rows_[i];
@@ -70,65 +71,67 @@ void Injector::correct(const GemmView& v) {
         correct_sequence(v);
 }
 
+namespace {
+
+// The rows of weight pattern w in batches that fit the hit buffer: f(rows, count).
+template <class F>
+void for_each_batch(const InjectionPlan::LayerRows& lr, uint32_t w, int positions, F&& f) {
+    const uint32_t per_batch = static_cast<uint32_t>(std::max(1, lanes::kMaxBatch / positions));
+    for (uint32_t r = lr.offsets[w]; r < lr.offsets[w + 1]; r += per_batch)
+        f(lr.rows.data() + r, static_cast<int>(std::min(per_batch, lr.offsets[w + 1] - r)));
+}
+
+}  // namespace
+
 void Injector::correct_paper(const GemmView& v) {
     const InjectionPlan::LayerRows& lr = plan_->rows(v.layer);
     const ProductErrors& e = plan_->errors();
-    const uint64_t positions = static_cast<uint64_t>(v.positions);
+    const int positions = v.positions;
     for (uint32_t w = 0; w < 256; ++w) {
-        const uint32_t first = lr.offsets[w], n = lr.offsets[w + 1] - first;
-        if (n == 0) continue;
-        const InjectionPlan::Row* rows = lr.rows.data() + first;
+        if (lr.offsets[w] == lr.offsets[w + 1]) continue;
         if (track_expected_)
-            for (uint32_t r = 0; r < n; ++r)
-                for (uint64_t p = 0; p < positions; ++p)
-                    stats.expected += plan_->probability(w << 8 | static_cast<uint8_t>(v.x[static_cast<size_t>(rows[r].k) * positions + p]));
-        const double bound = plan_->bound(static_cast<uint8_t>(w));
-        if (bound <= 0) continue;
-        const bool every = bound >= 1;
-        const double lg = plan_->log1m_bound(static_cast<uint8_t>(w));
-        const uint64_t length = static_cast<uint64_t>(n) * positions;
-        for (uint64_t t = every ? 0 : rng_.geometric(lg); t < length;) {
-            const InjectionPlan::Row& row = rows[t / positions];
-            const uint64_t p = t % positions;
-            const uint32_t pair = w << 8 | static_cast<uint8_t>(v.x[static_cast<size_t>(row.k) * positions + p]);
-            const double q = plan_->probability(pair);
-            ++stats.candidates;
-            if (q > 0 && (q >= bound || rng_.uniform() * bound < q)) {
-                const uint32_t r = rng_.below(e.wrong_total(pair));
-                v.acc[static_cast<size_t>(row.out_channel) * positions + p] += e.wrong_delta(pair, r);
-                ++stats.errors;
+            for (uint32_t r = lr.offsets[w]; r < lr.offsets[w + 1]; ++r)
+                for (int p = 0; p < positions; ++p)
+                    stats.expected += plan_->probability(w << 8 | static_cast<uint8_t>(v.x[static_cast<size_t>(lr.rows[r].k) * positions + p]));
+        if (!plan_->can_fail(static_cast<uint8_t>(w))) continue;
+        const uint32_t* thr = plan_->thresholds(static_cast<uint8_t>(w));
+        for_each_batch(lr, w, positions, [&](const InjectionPlan::Row* rows, int nrows) {
+            const int n = lanes::bernoulli_rows(v.x, positions, rows, nrows, thr, plan_->bound(static_cast<uint8_t>(w)), lanes_, hits_.data());
+            stats.candidates += static_cast<uint64_t>(nrows) * static_cast<uint64_t>(positions);
+            stats.errors += static_cast<uint64_t>(n);
+            for (int h = 0; h < n; ++h) {
+                const uint32_t hit = hits_[static_cast<size_t>(h)];
+                const InjectionPlan::Row& row = rows[lanes::hit_row(hit)];
+                const int p = lanes::hit_pos(hit);
+                const uint32_t pair = w << 8 | static_cast<uint8_t>(v.x[static_cast<size_t>(row.k) * positions + p]);
+                v.acc[static_cast<size_t>(row.out_channel) * positions + p] += e.wrong_delta(pair, rng_.below(e.wrong_total(pair)));
             }
-            const uint64_t gap = every ? 0 : rng_.geometric(lg);
-            if (gap >= length - t) break;
-            t += 1 + gap;
-        }
+        });
     }
 }
 
 void Injector::correct_sequence(const GemmView& v) {
     const InjectionPlan::LayerRows& lr = plan_->rows(v.layer);
     const ProductErrors& e = plan_->errors();
-    const double reg = plan_->regulation();
-    if (reg <= 0) return;
-    const size_t positions = static_cast<size_t>(v.positions);
+    const bool always = plan_->regulation() >= 1;
+    const uint32_t reg_thr = plan_->regulation_threshold();
+    const int positions = v.positions;
     for (uint32_t w = 0; w < 256; ++w) {
+        if (lr.offsets[w] == lr.offsets[w + 1] || !plan_->can_fail(static_cast<uint8_t>(w))) continue;
         const uint64_t* mask = e.held_mask_of(static_cast<uint8_t>(w));
-        for (uint32_t r = lr.offsets[w]; r < lr.offsets[w + 1]; ++r) {
-            const InjectionPlan::Row& row = lr.rows[r];
-            const uint8_t* xs = reinterpret_cast<const uint8_t*>(v.x) + static_cast<size_t>(row.k) * positions;
-            int32_t* acc = v.acc + static_cast<size_t>(row.out_channel) * positions;
-            uint32_t prev = 0;
-            for (size_t p = 0; p < positions; ++p) {
-                const uint32_t i = prev << 8 | xs[p];
-                prev = xs[p];
-                if (!((mask[i >> 6] >> (i & 63)) & 1)) continue;
-                ++stats.candidates;
-                if (reg >= 1 || rng_.uniform() < reg) {
-                    acc[p] += e.held_delta(static_cast<uint8_t>(w), static_cast<uint8_t>(i >> 8), xs[p]);
-                    ++stats.errors;
-                }
+        for_each_batch(lr, w, positions, [&](const InjectionPlan::Row* rows, int nrows) {
+            const int n = lanes::held_rows(v.x, positions, rows, nrows, mask, always, reg_thr, lanes_, hits_.data());
+            stats.candidates += static_cast<uint64_t>(nrows) * static_cast<uint64_t>(positions);
+            stats.errors += static_cast<uint64_t>(n);
+            for (int h = 0; h < n; ++h) {
+                const uint32_t hit = hits_[static_cast<size_t>(h)];
+                const InjectionPlan::Row& row = rows[lanes::hit_row(hit)];
+                const int p = lanes::hit_pos(hit);
+                const int8_t* xs = v.x + static_cast<size_t>(row.k) * positions;
+                const uint8_t prev = p == 0 ? 0 : static_cast<uint8_t>(xs[p - 1]);
+                v.acc[static_cast<size_t>(row.out_channel) * positions + p] += e.held_delta(static_cast<uint8_t>(w), prev, static_cast<uint8_t>(xs[p]));
             }
-        }
+        });
     }
 }
 

@@ -10,14 +10,14 @@
 //   captured product is used, otherwise the exact one (regulation 1: a deterministic over-clocked
 //   die). A weight-distributed extra weight is another multiplier on the same activation stream.
 //
-// Both run as MulMode::Corrections: the engine's exact GEMM, then only the products that fail
-// are revisited. The paper model skips between candidate products with geometric gaps drawn at a
-// per-weight bound (the largest failure probability of that weight over all activations) and
-// thins candidates to the exact probability, so its cost follows the number of candidates, not
-// of MACs. Random streams are per image (seed, image index): results do not depend on threads.
+// Both run as MulMode::Corrections: the engine's exact GEMM, then every product's fate is decided
+// 16 at a time (lane_kernels.h: a threshold gathered by activation value against a per-lane random
+// number, or a bit of the weight-held wrong-pair mask), and only failing products are revisited.
+// Random streams are per image (seed, image index): results do not depend on threads.
 #pragma once
 
 #include "common/rng.h"
+#include "compiler/lane_kernels.h"
 #include "compiler/product_errors.h"
 #include "networks/engine.h"
 
@@ -35,7 +35,7 @@ const char* error_model_name(ErrorModel m);
 double parse_regulation(const std::string& s);
 
 struct InjectionStats {
-    uint64_t candidates = 0;  // products examined by the sampler (paper) or the stream scan (sequence)
+    uint64_t candidates = 0;  // products examined
     uint64_t errors = 0;      // products replaced by a wrong captured value
     double expected = 0;      // paper model: sum of the failure probabilities of every product
     void add(const InjectionStats& o) {
@@ -47,14 +47,12 @@ struct InjectionStats {
 
 // Everything about (network, error model, regulation) that does not change per image: the
 // multipliers (output channel, activation row) of every conv/fc layer grouped by weight value,
-// and the per-weight sampling bounds. Read-only, shared by the threads' injectors.
+// and the per-pair failure thresholds. Read-only, shared by the threads' injectors.
 class InjectionPlan {
 public:
     InjectionPlan(const QuantizedModel& q, const ProductErrors& e, ErrorModel model, double regulation);
 
-    struct Row {
-        int32_t out_channel, k;
-    };
+    using Row = lanes::Row;
     struct LayerRows {
         std::vector<uint32_t> offsets;  // 257: rows of weight pattern w are rows[offsets[w] .. offsets[w+1])
         std::vector<Row> rows;
@@ -66,8 +64,10 @@ public:
     double regulation() const { return regulation_; }
     const LayerRows& rows(int layer) const { return rows_[static_cast<size_t>(layer)]; }
     double probability(uint32_t pair) const { return prob_[pair]; }  // regulation x P(wrong | pair)
-    double bound(uint8_t w) const { return bound_[w]; }
-    double log1m_bound(uint8_t w) const { return log1m_bound_[w]; }
+    const uint32_t* thresholds(uint8_t w) const { return thr_.data() + (static_cast<size_t>(w) << 8); }  // by activation
+    uint32_t bound(uint8_t w) const { return bound_[w]; }  // largest threshold of weight w
+    bool can_fail(uint8_t w) const { return can_fail_[w]; }
+    uint32_t regulation_threshold() const { return lanes::threshold(regulation_); }
 
 private:
     const QuantizedModel* q_;
@@ -75,8 +75,10 @@ private:
     ErrorModel model_;
     double regulation_;
     std::vector<LayerRows> rows_;
-    std::vector<double> prob_;                      // 65536
-    std::vector<double> bound_, log1m_bound_;       // 256
+    std::vector<double> prob_;     // 65536
+    std::vector<uint32_t> thr_;    // 65536: lanes::threshold(prob_)
+    std::vector<uint32_t> bound_;  // 256
+    std::vector<char> can_fail_;   // 256: some activation makes weight w fail
 };
 
 // One thread's injector: the engine policy. Call start_image before each forward pass.
@@ -85,8 +87,12 @@ public:
     static constexpr MulMode kMode = MulMode::Corrections;
     // track_expected: also sum every product's failure probability into stats.expected (a pass
     // over all MACs; for tests and diagnostics, not for studies).
-    explicit Injector(const InjectionPlan& plan, bool track_expected = false) : plan_(&plan), track_expected_(track_expected) {}
-    void start_image(uint64_t seed, uint64_t image) { rng_.reseed(seed, image + 1); }
+    explicit Injector(const InjectionPlan& plan, bool track_expected = false)
+        : plan_(&plan), track_expected_(track_expected), hits_(static_cast<size_t>(lanes::kMaxBatch)) {}
+    void start_image(uint64_t seed, uint64_t image) {
+        lanes_.seed(seed, image + 1);
+        rng_.reseed(seed ^ 0x5bd1e9955bd1e995ULL, image + 1);
+    }
     void correct(const GemmView& v);
     int32_t mul(int8_t w, int8_t a, const MacSite&) { return int32_t{w} * a; }
     InjectionStats stats;
@@ -96,7 +102,9 @@ private:
     void correct_sequence(const GemmView& v);
     const InjectionPlan* plan_;
     bool track_expected_;
-    Rng rng_;
+    lanes::LaneRng lanes_;  // which products fail
+    Rng rng_;               // which wrong output a failing product takes
+    std::vector<uint32_t> hits_;
 };
 
 struct InjectedEval {

@@ -23,7 +23,7 @@ ProductErrors ProductErrors::from_tables(const ErrorTables& t, WeightPort port, 
     e.port_ = port;
     e.clock_scale_ = t.clock_scale;
     e.p_weight_ = port == WeightPort::A ? t.p_weight_a : t.p_weight_b;
-    e.wrong_total_.assign(65536, 0);
+    e.wrong_.assign(65536, Wrong{});
     e.wrong_offset_.assign(65537, 0);
     for (uint32_t pair = 0; pair < 65536; ++pair) {
         const uint32_t w = pair >> 8, x = pair & 0xff;
@@ -39,7 +39,9 @@ ProductErrors ProductErrors::from_tables(const ErrorTables& t, WeightPort port, 
             e.wrong_cum_.push_back(cum);
         }
         if (cum > 65536) fail("error tables: current pair " + std::to_string(c) + " has counts above 65536");
-        e.wrong_total_[pair] = cum;
+        const size_t n = e.wrong_delta_.size() - e.wrong_offset_[pair];
+        e.wrong_[pair].total = cum;
+        e.wrong_[pair].single = n == 1 ? e.wrong_delta_.back() : kMany;
     }
     e.wrong_offset_[65536] = static_cast<uint32_t>(e.wrong_delta_.size());
     if (stationary) {
@@ -55,7 +57,7 @@ ProductErrors ProductErrors::from_tables(const ErrorTables& t, WeightPort port, 
     return e;
 }
 
-int32_t ProductErrors::wrong_delta(uint32_t pair, uint32_t r) const {
+int32_t ProductErrors::search_delta(uint32_t pair, uint32_t r) const {
     const auto first = wrong_cum_.begin() + wrong_offset_[pair], last = wrong_cum_.begin() + wrong_offset_[pair + 1];
     const auto it = std::upper_bound(first, last, r);
     return wrong_delta_[static_cast<size_t>(it - wrong_cum_.begin())];

@@ -34,11 +34,14 @@ public:
     double p_weight(int8_t w) const { return p_weight_[static_cast<uint8_t>(w)]; }
     const std::vector<double>& weight_probabilities() const { return p_weight_; }
     // Table II: P(wrong | current pair), the previous pair uniform.
-    double p_wrong(uint32_t pair) const { return static_cast<double>(wrong_total_[pair]) * kInvPrevious; }
-    uint32_t wrong_total(uint32_t pair) const { return wrong_total_[pair]; }
+    double p_wrong(uint32_t pair) const { return static_cast<double>(wrong_[pair].total) * kInvPrevious; }
+    uint32_t wrong_total(uint32_t pair) const { return wrong_[pair].total; }
     // The r-th (0 <= r < wrong_total(pair)) of the pair's wrong previous pairs, as the captured
     // product minus the exact one: drawing r uniformly draws from the table's wrong outputs.
-    int32_t wrong_delta(uint32_t pair, uint32_t r) const;
+    int32_t wrong_delta(uint32_t pair, uint32_t r) const {
+        const Wrong& w = wrong_[pair];
+        return w.single != kMany ? w.single : search_delta(pair, r);
+    }
 
     bool has_stationary() const { return !held_.empty(); }
     // Weight held: the product captured for activation x after activation xp (same weight).
@@ -58,7 +61,15 @@ private:
     WeightPort port_ = WeightPort::A;
     double clock_scale_ = 0;
     std::vector<double> p_weight_;        // 256
-    std::vector<uint32_t> wrong_total_;   // 65536: wrong previous pairs of each current pair
+    // Per current pair, in one record (one cache line touched per failing product): how many
+    // previous pairs give a wrong output and, when all give the same one, its delta.
+    struct Wrong {
+        uint32_t total = 0;
+        int32_t single = 0;
+    };
+    static constexpr int32_t kMany = INT32_MIN;  // several wrong outputs: search the lists below
+    int32_t search_delta(uint32_t pair, uint32_t r) const;
+    std::vector<Wrong> wrong_;            // 65536
     std::vector<uint32_t> wrong_offset_;  // 65537: the pair's wrong outputs in wrong_delta_/cum_
     std::vector<int32_t> wrong_delta_;
     std::vector<uint32_t> wrong_cum_;     // cumulative counts within the pair
