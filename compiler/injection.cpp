@@ -96,7 +96,7 @@ void Injector::correct_paper(const GemmView& v) {
         if (!plan_->can_fail(static_cast<uint8_t>(w))) continue;
         const uint32_t* thr = plan_->thresholds(static_cast<uint8_t>(w));
         for_each_batch(lr, w, positions, [&](const InjectionPlan::Row* rows, int nrows) {
-            const int n = lanes::bernoulli_rows(v.x, positions, rows, nrows, thr, plan_->bound(static_cast<uint8_t>(w)), lanes_, hits_.data());
+            const int n = lanes::bernoulli_rows(v.x, positions, rows, nrows, thr, plan_->bound(static_cast<uint8_t>(w)), lanes_, rng_, hits_.data());
             stats.candidates += static_cast<uint64_t>(nrows) * static_cast<uint64_t>(positions);
             stats.errors += static_cast<uint64_t>(n);
             for (int h = 0; h < n; ++h) {
@@ -120,7 +120,7 @@ void Injector::correct_sequence(const GemmView& v) {
         if (lr.offsets[w] == lr.offsets[w + 1] || !plan_->can_fail(static_cast<uint8_t>(w))) continue;
         const uint64_t* mask = e.held_mask_of(static_cast<uint8_t>(w));
         for_each_batch(lr, w, positions, [&](const InjectionPlan::Row* rows, int nrows) {
-            const int n = lanes::held_rows(v.x, positions, rows, nrows, mask, always, reg_thr, lanes_, hits_.data());
+            const int n = lanes::held_rows(v.x, positions, rows, nrows, mask, always, reg_thr, lanes_, rng_, hits_.data());
             stats.candidates += static_cast<uint64_t>(nrows) * static_cast<uint64_t>(positions);
             stats.errors += static_cast<uint64_t>(n);
             for (int h = 0; h < n; ++h) {

@@ -93,18 +93,6 @@ __attribute__((target("avx512f"))) inline __m512i widen(const void* bytes) {
     return _mm512_cvtepu8_epi32(_mm_loadu_si128(static_cast<const __m128i*>(bytes)));
 }
 
-// Activation of lane j of the chunk at (row r, position p); r and p become the lane's own.
-inline uint8_t lane_x(const int8_t* x, int n, const Row* rows, int& r, int& p, int j, uint8_t* prev) {
-    p += j;
-    while (p >= n) {
-        p -= n;
-        ++r;
-    }
-    const int8_t* xr = x + static_cast<size_t>(rows[r].k) * n;
-    if (prev) *prev = p == 0 ? 0 : static_cast<uint8_t>(xr[p - 1]);
-    return static_cast<uint8_t>(xr[p]);
-}
-
 inline void advance(int n, int nrows, int& r, int& p) {
     p += 16;
     while (p >= n && r < nrows) {
@@ -117,65 +105,85 @@ inline __mmask16 valid_lanes(int total, int32_t f) {
     return total - f >= 16 ? __mmask16(0xffff) : static_cast<__mmask16>((1u << (total - f)) - 1);
 }
 
-__attribute__((target("avx512f"))) int bernoulli_rows_avx512(const int8_t* x, int n, const Row* rows, int nrows, const uint32_t* thr,
-                                                            uint32_t bound, LaneRng& g, uint32_t* hits) {
+// 32 products per generator step: product i of a chunk takes 16-bit half i of the lanes' words
+// (half i & 1 of lane i >> 1) as the high half of its 32-bit random number. Products whose high
+// half exceeds bound >> 16 cannot fail and are never looked at; for the others `decide(r, p,
+// high)` looks at the activation (ties of the high half draw the low half from `tie`).
+inline uint16_t half_of(const uint32_t* words, int i) { return static_cast<uint16_t>(words[i >> 1] >> (16 * (i & 1))); }
+
+inline void advance32(int n, int nrows, int& r, int& p) {
+    p += 32;
+    while (p >= n && r < nrows) {
+        p -= n;
+        ++r;
+    }
+}
+
+template <class Decide>
+__attribute__((target("avx512f,avx512bw"))) int random_first_avx512(int n, int nrows, uint32_t bound, LaneRng& g, uint32_t* hits,
+                                                                     Decide&& decide) {
     Lanes512 l(g);
-    const __m512i b = _mm512_set1_epi32(static_cast<int>(bound));
+    const __m512i b = _mm512_set1_epi16(static_cast<short>(bound >> 16));
     alignas(64) uint32_t rnd[16];
     int h = 0, r = 0, p = 0;
     const int total = nrows * n;
-    for (int32_t f = 0; f < total; f += 16) {
+    for (int32_t f = 0; f < total; f += 32) {
         const __m512i rv = l.step();
-        uint32_t k = _mm512_mask_cmplt_epu32_mask(valid_lanes(total, f), rv, b);
+        const __mmask32 valid = total - f >= 32 ? ~__mmask32(0) : static_cast<__mmask32>((uint64_t{1} << (total - f)) - 1);
+        uint32_t k = _mm512_mask_cmple_epu16_mask(valid, rv, b);
         if (k) {
             _mm512_store_si512(rnd, rv);
-            if (p + 16 <= n) {  // the chunk lies in one row
-                const uint8_t* xr = reinterpret_cast<const uint8_t*>(x) + static_cast<size_t>(rows[r].k) * n + p;
-                for (; k; k &= k - 1) {  // branch free: about half of these fail
-                    const int j = __builtin_ctz(k);
-                    hits[h] = pack_hit(r, p + j);
-                    h += rnd[j] < thr[xr[j]];
+            for (; k; k &= k - 1) {
+                const int i = __builtin_ctz(k);
+                int rj = r, pj = p + i;
+                while (pj >= n) {
+                    pj -= n;
+                    ++rj;
                 }
-            } else {
-                for (; k; k &= k - 1) {
-                    const int j = __builtin_ctz(k);
-                    int rj = r, pj = p;
-                    const uint8_t xv = lane_x(x, n, rows, rj, pj, j, nullptr);
-                    hits[h] = pack_hit(rj, pj);
-                    h += rnd[j] < thr[xv];
-                }
+                hits[h] = pack_hit(rj, pj);
+                h += decide(rj, pj, half_of(rnd, i));
             }
         }
-        advance(n, nrows, r, p);
+        advance32(n, nrows, r, p);
     }
     l.store(g);
     return h;
 }
 
-__attribute__((target("avx512f"))) int held_rows_avx512(const int8_t* x, int n, const Row* rows, int nrows, const uint64_t* mask,
-                                                       bool always, uint32_t reg_thr, LaneRng& g, uint32_t* hits) {
-    Lanes512 l(g);
-    const __m512i rt = _mm512_set1_epi32(static_cast<int>(reg_thr)), one = _mm512_set1_epi32(1), low5 = _mm512_set1_epi32(31);
+template <class Decide>
+int random_first_portable(int n, int nrows, uint32_t bound, LaneRng& g, uint32_t* hits, Decide&& decide) {
+    uint32_t rnd[16];
+    int h = 0;
+    const int total = nrows * n;
+    const uint16_t b = static_cast<uint16_t>(bound >> 16);
+    for (int32_t f = 0; f < total; f += 32) {
+        step(g, rnd);
+        for (int i = 0; i < 32 && f + i < total; ++i) {
+            const uint16_t hi = half_of(rnd, i);
+            if (hi > b) continue;
+            const int rj = (f + i) / n, pj = (f + i) % n;
+            hits[h] = pack_hit(rj, pj);
+            h += decide(rj, pj, hi);
+        }
+    }
+    return h;
+}
+
+// rand32 = high << 16 | low < t, the low half drawn only when the high halves tie.
+inline bool below(uint16_t high, uint32_t t, Rng& tie) {
+    const uint16_t th = static_cast<uint16_t>(t >> 16);
+    return high < th || (high == th && (tie.next() & 0xffff) < (t & 0xffff));
+}
+
+__attribute__((target("avx512f"))) int held_rows_always_avx512(const int8_t* x, int n, const Row* rows, int nrows, const uint64_t* mask,
+                                                              uint32_t* hits) {
+    const __m512i one = _mm512_set1_epi32(1), low5 = _mm512_set1_epi32(31);
     const int* words = reinterpret_cast<const int*>(mask);  // little-endian: bit i is bit i & 31 of word i >> 5
     int h = 0, r = 0, p = 0;
     const int total = nrows * n;
     alignas(16) uint8_t cur[16], prev[16];
     for (int32_t f = 0; f < total; f += 16) {
         const __mmask16 valid = valid_lanes(total, f);
-        if (!always) {
-            // A product is replaced only on a slow cycle: decide that first, look at the few.
-            uint32_t k = _mm512_mask_cmplt_epu32_mask(valid, l.step(), rt);
-            for (; k; k &= k - 1) {
-                const int j = __builtin_ctz(k);
-                uint8_t pv = 0;
-                int rj = r, pj = p;
-                const uint8_t c = lane_x(x, n, rows, rj, pj, j, &pv);
-                hits[h] = pack_hit(rj, pj);
-                h += bit(mask, uint32_t{pv} << 8 | c);
-            }
-            advance(n, nrows, r, p);
-            continue;
-        }
         __m512i c, pv;
         if (p + 16 <= n) {
             const int8_t* xr = x + static_cast<size_t>(rows[r].k) * n;
@@ -194,57 +202,71 @@ __attribute__((target("avx512f"))) int held_rows_avx512(const int8_t* x, int n, 
         if (k) h = emit(k, n, r, p, hits, h);
         advance(n, nrows, r, p);
     }
-    l.store(g);
     return h;
 }
 
 }  // namespace
 
 bool have_avx512() {
-    static const bool yes = __builtin_cpu_supports("avx512f");
+    static const bool yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
     return yes;
 }
 
-int bernoulli_rows_portable(const int8_t* x, int n, const Row* rows, int nrows, const uint32_t* thr, uint32_t, LaneRng& g,
-                            uint32_t* hits) {
-    int h = 0;
-    uint32_t rnd[16];
-    uint8_t cur[16], prev[16];
-    const int total = nrows * n;
-    for (int32_t f = 0; f < total; f += 16) {
-        const int v = gather_chunk(x, n, rows, nrows, f / n, f % n, cur, prev);
-        step(g, rnd);
-        for (int j = 0; j < v; ++j)
-            if (rnd[j] < thr[cur[j]]) hits[h++] = pack_hit((f + j) / n, (f + j) % n);
+namespace {
+
+template <class Decide>
+int random_first(bool vector, int n, int nrows, uint32_t bound, LaneRng& g, uint32_t* hits, Decide&& decide) {
+    return vector ? random_first_avx512(n, nrows, bound, g, hits, decide) : random_first_portable(n, nrows, bound, g, hits, decide);
+}
+
+int bernoulli_impl(bool vector, const int8_t* x, int n, const Row* rows, const uint32_t* thr, uint32_t bound, int nrows, LaneRng& g,
+                   Rng& tie, uint32_t* hits) {
+    return random_first(vector, n, nrows, bound, g, hits, [&](int r, int p, uint16_t high) {
+        return below(high, thr[static_cast<uint8_t>(x[static_cast<size_t>(rows[r].k) * n + p])], tie);
+    });
+}
+
+int held_impl(bool vector, const int8_t* x, int n, const Row* rows, int nrows, const uint64_t* mask, bool always, uint32_t reg_thr,
+              LaneRng& g, Rng& tie, uint32_t* hits) {
+    if (always) {
+        if (vector) return held_rows_always_avx512(x, n, rows, nrows, mask, hits);
+        int h = 0;
+        uint8_t cur[16], prev[16];
+        for (int32_t f = 0; f < nrows * n; f += 16) {
+            const int v = gather_chunk(x, n, rows, nrows, f / n, f % n, cur, prev);
+            for (int j = 0; j < v; ++j)
+                if (bit(mask, uint32_t{prev[j]} << 8 | cur[j])) hits[h++] = pack_hit((f + j) / n, (f + j) % n);
+        }
+        return h;
     }
-    return h;
+    // A product is replaced only on a slow cycle: that is decided first, the mask read for the few.
+    return random_first(vector, n, nrows, reg_thr, g, hits, [&](int r, int p, uint16_t high) {
+        if (!below(high, reg_thr, tie)) return false;
+        const int8_t* xr = x + static_cast<size_t>(rows[r].k) * n;
+        return bit(mask, uint32_t{p == 0 ? uint8_t{0} : static_cast<uint8_t>(xr[p - 1])} << 8 | static_cast<uint8_t>(xr[p]));
+    });
+}
+
+}  // namespace
+
+int bernoulli_rows(const int8_t* x, int n, const Row* rows, int nrows, const uint32_t* thr, uint32_t bound, LaneRng& g, Rng& tie,
+                   uint32_t* hits) {
+    return bernoulli_impl(have_avx512(), x, n, rows, thr, bound, nrows, g, tie, hits);
+}
+
+int bernoulli_rows_portable(const int8_t* x, int n, const Row* rows, int nrows, const uint32_t* thr, uint32_t bound, LaneRng& g, Rng& tie,
+                            uint32_t* hits) {
+    return bernoulli_impl(false, x, n, rows, thr, bound, nrows, g, tie, hits);
+}
+
+int held_rows(const int8_t* x, int n, const Row* rows, int nrows, const uint64_t* mask, bool always, uint32_t reg_thr, LaneRng& g,
+              Rng& tie, uint32_t* hits) {
+    return held_impl(have_avx512(), x, n, rows, nrows, mask, always, reg_thr, g, tie, hits);
 }
 
 int held_rows_portable(const int8_t* x, int n, const Row* rows, int nrows, const uint64_t* mask, bool always, uint32_t reg_thr,
-                       LaneRng& g, uint32_t* hits) {
-    int h = 0;
-    uint32_t rnd[16];
-    uint8_t cur[16], prev[16];
-    const int total = nrows * n;
-    for (int32_t f = 0; f < total; f += 16) {
-        const int v = gather_chunk(x, n, rows, nrows, f / n, f % n, cur, prev);
-        if (!always) step(g, rnd);
-        for (int j = 0; j < v; ++j)
-            if (bit(mask, uint32_t{prev[j]} << 8 | cur[j]) && (always || rnd[j] < reg_thr)) hits[h++] = pack_hit((f + j) / n, (f + j) % n);
-    }
-    return h;
-}
-
-int bernoulli_rows(const int8_t* x, int n, const Row* rows, int nrows, const uint32_t* thr, uint32_t bound, LaneRng& rng,
-                   uint32_t* hits) {
-    return have_avx512() ? bernoulli_rows_avx512(x, n, rows, nrows, thr, bound, rng, hits)
-                         : bernoulli_rows_portable(x, n, rows, nrows, thr, bound, rng, hits);
-}
-
-int held_rows(const int8_t* x, int n, const Row* rows, int nrows, const uint64_t* mask, bool always, uint32_t reg_thr, LaneRng& rng,
-              uint32_t* hits) {
-    return have_avx512() ? held_rows_avx512(x, n, rows, nrows, mask, always, reg_thr, rng, hits)
-                         : held_rows_portable(x, n, rows, nrows, mask, always, reg_thr, rng, hits);
+                       LaneRng& g, Rng& tie, uint32_t* hits) {
+    return held_impl(false, x, n, rows, nrows, mask, always, reg_thr, g, tie, hits);
 }
 
 }  // namespace tesa::lanes

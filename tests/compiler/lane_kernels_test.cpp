@@ -18,6 +18,7 @@ TEST(LaneKernels, DispatchedKernelsEqualThePortableOnes) {
     std::vector<uint32_t> thr(256);
     std::vector<uint64_t> mask(1024);
     for (auto& t : thr) t = gen() >> (gen() % 8);  // rates from tiny to large
+    for (int i = 0; i < 256; i += 3) thr[static_cast<size_t>(i)] = 0x00010000u * (gen() % 4) + gen() % 3;  // high halves that tie
     for (auto& m : mask) m = (uint64_t{gen()} << 32 | gen()) & (uint64_t{gen()} << 32 | gen());
     // Row lengths below, at and above the chunk, and rows that chunks span.
     for (int n : {1, 5, 15, 16, 17, 31, 64, 100}) {
@@ -30,16 +31,17 @@ TEST(LaneKernels, DispatchedKernelsEqualThePortableOnes) {
         LaneRng a, b;
         a.seed(3, static_cast<uint64_t>(n));
         b.seed(3, static_cast<uint64_t>(n));
+        Rng ta(4), tb(4);
         for (int round = 0; round < 3; ++round) {  // the generators stay in step across calls
             const int nr = static_cast<int>(rows.size()) - round;
             const uint32_t bound = *std::max_element(thr.begin(), thr.end());
-            const int k1 = bernoulli_rows(x.data(), n, rows.data(), nr, thr.data(), bound, a, h1.data());
-            const int k2 = bernoulli_rows_portable(x.data(), n, rows.data(), nr, thr.data(), bound, b, h2.data());
+            const int k1 = bernoulli_rows(x.data(), n, rows.data(), nr, thr.data(), bound, a, ta, h1.data());
+            const int k2 = bernoulli_rows_portable(x.data(), n, rows.data(), nr, thr.data(), bound, b, tb, h2.data());
             ASSERT_EQ(k1, k2) << "n " << n;
             EXPECT_TRUE(std::equal(h1.begin(), h1.begin() + k1, h2.begin())) << "n " << n;
             for (bool always : {false, true}) {
-                const int s1 = held_rows(x.data(), n, rows.data(), nr, mask.data(), always, 0x40000000u, a, h1.data());
-                const int s2 = held_rows_portable(x.data(), n, rows.data(), nr, mask.data(), always, 0x40000000u, b, h2.data());
+                const int s1 = held_rows(x.data(), n, rows.data(), nr, mask.data(), always, 0x40000000u, a, ta, h1.data());
+                const int s2 = held_rows_portable(x.data(), n, rows.data(), nr, mask.data(), always, 0x40000000u, b, tb, h2.data());
                 ASSERT_EQ(s1, s2) << "n " << n;
                 EXPECT_TRUE(std::equal(h1.begin(), h1.begin() + s1, h2.begin())) << "n " << n;
             }
@@ -58,9 +60,10 @@ TEST(LaneKernels, BernoulliRateAndHeldMaskSemantics) {
     std::vector<uint32_t> hits(n);
     LaneRng g;
     g.seed(9, 0);
+    Rng tie(9);
     long total = 0, trials = 0;
     for (int round = 0; round < 200; ++round) {
-        const int k = bernoulli_rows(x.data(), n, one_row, 1, thr.data(), threshold(1.0), g, hits.data());
+        const int k = bernoulli_rows(x.data(), n, one_row, 1, thr.data(), threshold(1.0), g, tie, hits.data());
         for (int i = 0; i < k; ++i) {
             ASSERT_EQ(hit_row(hits[static_cast<size_t>(i)]), 0);
             const int8_t v = x[static_cast<size_t>(hit_pos(hits[static_cast<size_t>(i)]))];
@@ -80,7 +83,7 @@ TEST(LaneKernels, BernoulliRateAndHeldMaskSemantics) {
     for (uint32_t bad : {3u << 8 | 4u, 0u << 8 | 3u}) mask[bad >> 6] |= uint64_t{1} << (bad & 63);
     const std::vector<int8_t> s = {3, 4, 4, 3, 4, 0, 3};
     const Row two_rows[2] = {{0, 0}, {1, 0}};
-    const int k = held_rows(s.data(), static_cast<int>(s.size()), two_rows, 2, mask.data(), true, 0, g, hits.data());
+    const int k = held_rows(s.data(), static_cast<int>(s.size()), two_rows, 2, mask.data(), true, 0, g, tie, hits.data());
     ASSERT_EQ(k, 8);
     const int expect[8][2] = {{0, 0}, {0, 1}, {0, 4}, {0, 6}, {1, 0}, {1, 1}, {1, 4}, {1, 6}};
     for (int i = 0; i < 8; ++i) {
