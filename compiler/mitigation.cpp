@@ -45,6 +45,10 @@ std::optional<std::pair<int8_t, int8_t>> best_split(int8_t w, const std::vector<
 
 MitigationReport mitigate(QuantizedModel& q, const std::vector<double>& p, const MitigationOptions& o) {
     if (p.size() != 256) fail("per-weight error probability must have 256 entries");
+    return mitigate(q, std::vector<std::vector<double>>(q.model->layers.size(), p), o);
+}
+
+MitigationReport mitigate(QuantizedModel& q, const std::vector<std::vector<double>>& p_per_layer, const MitigationOptions& o) {
     if (!(o.wd_fraction >= 0 && o.wd_fraction <= 1)) fail("WD fraction must be in [0, 1]");
     const Model& m = *q.model;
     MitigationReport r;
@@ -71,9 +75,12 @@ MitigationReport mitigate(QuantizedModel& q, const std::vector<double>& p, const
         sel[all[t].index] = 1;
     }
     r.wd_selected = top;
+    if (p_per_layer.size() != m.layers.size()) fail("per-layer error probabilities: one vector per layer needed");
     for (size_t i = 0; i < m.layers.size(); ++i) {
         const Layer& l = m.layers[i];
         if (!l.has_weights()) continue;
+        const std::vector<double>& p = p_per_layer[i];
+        if (p.size() != 256) fail("per-weight error probability of layer " + std::to_string(i) + " must have 256 entries");
         QuantLayer& ql = q.layers[i];
         const size_t fan = l.fan_in();
         const bool per_channel = ql.weight_scale.size() > 1;

@@ -45,5 +45,7 @@ std::optional<std::pair<int8_t, int8_t>> best_split(int8_t w, const std::vector<
 // Rewrites the INT8 weights of q (from the FP32 weights of q.model and q's scales): EAQ and/or WD.
 // Repacks the weights; q must be freshly quantized (no extras yet).
 MitigationReport mitigate(QuantizedModel& q, const std::vector<double>& p, const MitigationOptions& o);
+// The same with one probability vector per layer (index = layer; conv/fc layers need 256 entries).
+MitigationReport mitigate(QuantizedModel& q, const std::vector<std::vector<double>>& p_per_layer, const MitigationOptions& o);
 
 }  // namespace tesa

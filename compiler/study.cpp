@@ -23,7 +23,7 @@ MeanSd MeanSd::of(const std::vector<double>& v) {
 }
 
 std::vector<StudyRow> run_study(const QuantizedModel& base, const std::vector<const ErrorTables*>& tables,
-                                const ImageSet& test, const StudyOptions& o) {
+                                const ImageSet& test, const StudyOptions& o, const ImageSet* profile) {
     if (o.seeds < 1) fail("a study needs at least one seed");
     if (test.count() == 0) fail("a study needs at least one test image");
     auto say = [&](const std::string& s) {
@@ -31,15 +31,22 @@ std::vector<StudyRow> run_study(const QuantizedModel& base, const std::vector<co
     };
     const EvalResult baseline = evaluate_int8(base, test, o.threads);
     say("baseline (no errors): accuracy " + std::to_string(baseline.accuracy()));
+    std::vector<std::vector<double>> hist;
+    if (o.activation_aware) {
+        if (!profile) fail("activation-aware EAQ/WD needs profile images");
+        hist = activation_histograms(base, *profile, o.threads);
+    }
     std::vector<StudyRow> rows;
     for (const ErrorTables* t : tables) {
         const ProductErrors e = ProductErrors::from_tables(*t, o.port, o.model == ErrorModel::Sequence);
         QuantizedModel eaq = base, wd = base;
         MitigationOptions mo;
         mo.eaq = true;
-        const MitigationReport re = mitigate(eaq, e.weight_probabilities(), mo);
+        const std::vector<std::vector<double>> p = o.activation_aware ? activation_aware_probabilities(e, hist)
+                                                                     : std::vector<std::vector<double>>(base.layers.size(), e.weight_probabilities());
+        const MitigationReport re = mitigate(eaq, p, mo);
         mo.wd_fraction = o.wd_fraction;
-        const MitigationReport rw = mitigate(wd, e.weight_probabilities(), mo);
+        const MitigationReport rw = mitigate(wd, p, mo);
         for (const std::string& name : o.regulations) {
             StudyRow row;
             row.clock_scale = t->clock_scale;

@@ -3,6 +3,7 @@
 // regulation, mean and standard deviation over seeds.
 #pragma once
 
+#include "compiler/activation_profile.h"
 #include "compiler/injection.h"
 #include "compiler/mitigation.h"
 #include "common/line_plot.h"
@@ -20,6 +21,9 @@ struct StudyOptions {
     double wd_fraction = 0.01;
     WeightPort port = WeightPort::A;
     ErrorModel model = ErrorModel::Paper;
+    // EAQ/WD from each layer's activation-aware probabilities (activation_profile.h), measured on
+    // run_study's profile images, instead of Table III (the paper's).
+    bool activation_aware = false;
     int threads = 0;
     std::function<void(const std::string&)> progress;  // one line per finished evaluation
 };
@@ -42,9 +46,10 @@ struct StudyRow {
     MeanSd errors_terror, errors_wd_eaq, errors_eaq;  // injected wrong products per image
 };
 
-// `tables` in clock-scale order; `base` is the nearest-rounded INT8 network.
+// `tables` in clock-scale order; `base` is the nearest-rounded INT8 network; `profile`: the images
+// the activation-aware probabilities come from (needed with o.activation_aware; not test images).
 std::vector<StudyRow> run_study(const QuantizedModel& base, const std::vector<const ErrorTables*>& tables,
-                                const ImageSet& test, const StudyOptions& o);
+                                const ImageSet& test, const StudyOptions& o, const ImageSet* profile = nullptr);
 
 std::string study_csv(const std::vector<StudyRow>& rows);
 std::string study_markdown(const std::vector<StudyRow>& rows, const std::string& title);

@@ -22,20 +22,23 @@ std::filesystem::path run_and_write_study(const std::string& network, const Mode
     const QuantizedModel base = QuantizedModel::quantize(m, calib, qo);
 
     char buf[400];
-    std::snprintf(buf, sizeof buf, "study       %s, %zu test images, %s model, weight on port %s, WD top %.2f%%, %d seed(s) from %llu\n",
+    std::snprintf(buf, sizeof buf, "study       %s, %zu test images, %s model, weight on port %s, WD top %.2f%%, %d seed(s) from %llu, %s\n",
                   network.c_str(), test.count(), error_model_name(so.model), weight_port_name(so.port), 100 * so.wd_fraction, so.seeds,
-                  static_cast<unsigned long long>(so.first_seed));
+                  static_cast<unsigned long long>(so.first_seed),
+                  so.activation_aware ? "EAQ/WD from activation-aware probabilities" : "EAQ/WD from Table III");
     ctx.out << buf;
     for (size_t i = 0; i < tables.size(); ++i) {
         std::snprintf(buf, sizeof buf, "tables      %s: clock scale %.2f (%.1f ps), %s corner, error rate %.4f%%\n", files[i].string().c_str(),
                       tables[i].clock_scale, tables[i].clock_ps, tables[i].corner.c_str(), 100 * tables[i].error_rate());
         ctx.out << buf;
     }
-    const std::vector<StudyRow> rows = run_study(base, ptrs, test, so);
+    const std::vector<StudyRow> rows = run_study(base, ptrs, test, so, &calib);  // profile: calibration images, never test ones
 
-    const std::string title = network + ", " + error_model_name(so.model) + " model, weight on port " + weight_port_name(so.port);
+    const std::string variant = std::string(error_model_name(so.model)) + "_port" + weight_port_name(so.port) + (so.activation_aware ? "_aware" : "");
+    const std::string title = network + ", " + error_model_name(so.model) + " model, weight on port " + weight_port_name(so.port) +
+                              (so.activation_aware ? ", activation-aware EAQ/WD" : "");
     const std::string md = study_markdown(rows, title);
-    const std::string stem = network + "_" + error_model_name(so.model) + "_port" + weight_port_name(so.port);
+    const std::string stem = network + "_" + variant;
     const std::filesystem::path dir = out / "study";
     std::filesystem::create_directories(dir);
     const std::filesystem::path csv = dir / (stem + ".csv");
@@ -65,6 +68,9 @@ int run_study_command(const po::variables_map& vm, Context& ctx) {
     so.port = parse_weight_port(vm["weight-port"].as<std::string>());
     so.model = parse_error_model(vm["error-model"].as<std::string>());
     so.threads = vm["threads"].as<int>();
+    const std::string wp = vm["weight-probability"].as<std::string>();
+    if (wp != "table" && wp != "activations") fail("--weight-probability must be table or activations, not '" + wp + "'");
+    so.activation_aware = wp == "activations";
     so.progress = [&ctx](const std::string& line) { ctx.err << "study: " << line << std::endl; };
 
     // Error tables: explicit files, or the ones `tesa characterize` wrote for each clock scale.
@@ -102,7 +108,7 @@ Command make_study_command() {
         "(errors, mitigated), with mean and standard deviation over seeds, and the MACs per image.\n"
         "Error models: paper (each product fails with regulation x its Table II probability, previous\n"
         "operands uniform) or sequence (weight-stationary: the real previous activation of each multiplier).\n"
-        "Writes <out>/study/<network>_<model>_port<p>.csv and .md, and a PNG of accuracy versus clock scale\n"
+        "Writes <out>/study/<network>_<model>_port<p>[_aware].csv and .md, and a PNG of accuracy versus clock scale\n"
         "per regulation (<stem>_<regulation>.png).";
     c.add_options = [](po::options_description& d) {
         d.add_options()("network", po::value<std::string>()->default_value("lenet5-mnist")->value_name("NAME"),
@@ -120,6 +126,9 @@ Command make_study_command() {
              "multiplier port the weight feeds (a: the paper's convention; b: the Booth-encoded operand)")
             ("error-model", po::value<std::string>()->default_value("paper")->value_name("paper|sequence"), "how products fail")
             ("wd-fraction", po::value<double>()->default_value(0.01)->value_name("F"), "most sensitive fraction of weights given WD")
+            ("weight-probability", po::value<std::string>()->default_value("table")->value_name("table|activations"),
+             "per-weight error probability EAQ and WD minimise: Table III (activations uniform, the paper) or each layer's\n"
+             "activation distribution on the calibration images")
             ("per-channel", "INT8 weights with one scale per output channel")
             ("calibration-images", po::value<int>()->default_value(1000)->value_name("N"), "training images for activation scales")
             ("images", po::value<int>()->default_value(0)->value_name("N"), "first N test images (0: all)")

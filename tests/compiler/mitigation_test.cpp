@@ -1,4 +1,5 @@
 // mitigation_test.cpp -- EAQ and weight distribution on the trained LeNet-5/MNIST.
+#include "compiler/activation_profile.h"
 #include "compiler/mitigation.h"
 #include "compiler/product_errors.h"
 #include "networks/engine.h"
@@ -165,6 +166,48 @@ TEST(MitigationInput, BadProbabilitiesAndFractionsAreRefused) {
     MitigationOptions o;
     o.wd_fraction = 1.5;
     test::expect_error([&] { mitigate(q, std::vector<double>(256, 0.0), o); }, {"fraction"});
+}
+
+}  // namespace
+}  // namespace tesa
+
+namespace tesa {
+namespace {
+
+TEST_F(Mitigation, ActivationAwareProbabilitiesComeFromTheLayersHistograms) {
+    const QuantizedModel q = quantized();
+    const auto hist = activation_histograms(q, *test_, 2);
+    const ErrorTables t = test::synthetic_tables();
+    const ProductErrors e = ProductErrors::from_tables(t, WeightPort::A, false);
+    const auto p = activation_aware_probabilities(e, hist);
+    ASSERT_EQ(hist.size(), model_->layers.size());
+    for (size_t l = 0; l < hist.size(); ++l) {
+        if (!model_->layers[l].has_weights()) {
+            EXPECT_TRUE(hist[l].empty());
+            EXPECT_EQ(p[l], e.weight_probabilities());
+            continue;
+        }
+        double sum = 0;
+        for (double h : hist[l]) sum += h;
+        EXPECT_NEAR(sum, 1.0, 1e-12) << "layer " << l;
+        // ReLU'd inputs of the later layers are never negative.
+        if (l > 0) {
+            for (int x = 128; x < 256; ++x) EXPECT_EQ(hist[l][static_cast<size_t>(x)], 0.0) << "layer " << l << " x " << x;
+        }
+        for (int w : {-128, -1, 0, 5, 127}) {
+            double expect = 0;
+            for (uint32_t x = 0; x < 256; ++x) expect += hist[l][x] * e.p_wrong(pair_index(static_cast<int8_t>(w), static_cast<int8_t>(x)));
+            EXPECT_NEAR(p[l][static_cast<uint8_t>(w)], expect, 1e-12);
+        }
+    }
+    // A uniform histogram gives back Table III.
+    const auto uniform = activation_aware_probabilities(e, {std::vector<double>(256, 1.0 / 256)});
+    for (int w = 0; w < 256; ++w) EXPECT_NEAR(uniform[0][static_cast<size_t>(w)], t.p_weight_a[static_cast<size_t>(w)], 1e-12);
+    // Mitigation with per-layer probabilities: EAQ still moves weights by at most one step.
+    QuantizedModel m = quantized();
+    mitigate(m, p, MitigationOptions{});
+    for (size_t l = 0; l < model_->layers.size(); ++l)
+        for (size_t j = 0; j < q.layers[l].weight.size(); ++j) ASSERT_LE(std::abs(m.layers[l].weight[j] - q.layers[l].weight[j]), 1);
 }
 
 }  // namespace
