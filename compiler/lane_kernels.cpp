@@ -5,6 +5,8 @@
 
 #include <immintrin.h>
 
+#include <algorithm>
+
 // GCC 12 reports the intrinsics' internal undefined-vector placeholders as maybe uninitialized.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
@@ -111,40 +113,43 @@ inline __mmask16 valid_lanes(int total, int32_t f) {
 // high)` looks at the activation (ties of the high half draw the low half from `tie`).
 inline uint16_t half_of(const uint32_t* words, int i) { return static_cast<uint16_t>(words[i >> 1] >> (16 * (i & 1))); }
 
-inline void advance32(int n, int nrows, int& r, int& p) {
-    p += 32;
-    while (p >= n && r < nrows) {
-        p -= n;
-        ++r;
-    }
-}
 
+// Two passes per block of chunks, so that neither has a branch per product: the vector pass
+// compresses the candidates (flat index, high half) into small arrays, the scalar pass decides
+// them in order (the flat index split into row and position by a multiply: f, n < 2^16).
 template <class Decide>
 __attribute__((target("avx512f,avx512bw"))) int random_first_avx512(int n, int nrows, uint32_t bound, LaneRng& g, uint32_t* hits,
                                                                      Decide&& decide) {
+    constexpr int kBlock = 64 * 32;  // products per block
     Lanes512 l(g);
     const __m512i b = _mm512_set1_epi16(static_cast<short>(bound >> 16));
-    alignas(64) uint32_t rnd[16];
-    int h = 0, r = 0, p = 0;
+    const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const uint64_t magic = ((uint64_t{1} << 32) + static_cast<uint64_t>(n) - 1) / static_cast<uint64_t>(n);
+    alignas(64) uint32_t cand_f[kBlock + 32], cand_hi[kBlock + 32];
+    int h = 0;
     const int total = nrows * n;
-    for (int32_t f = 0; f < total; f += 32) {
-        const __m512i rv = l.step();
-        const __mmask32 valid = total - f >= 32 ? ~__mmask32(0) : static_cast<__mmask32>((uint64_t{1} << (total - f)) - 1);
-        uint32_t k = _mm512_mask_cmple_epu16_mask(valid, rv, b);
-        if (k) {
-            _mm512_store_si512(rnd, rv);
-            for (; k; k &= k - 1) {
-                const int i = __builtin_ctz(k);
-                int rj = r, pj = p + i;
-                while (pj >= n) {
-                    pj -= n;
-                    ++rj;
-                }
-                hits[h] = pack_hit(rj, pj);
-                h += decide(rj, pj, half_of(rnd, i));
-            }
+    for (int32_t start = 0; start < total; start += kBlock) {
+        const int32_t stop = std::min(total, start + kBlock);
+        int c = 0;
+        for (int32_t f = start; f < stop; f += 32) {
+            const __m512i rv = l.step();
+            const __mmask32 valid = stop - f >= 32 ? ~__mmask32(0) : static_cast<__mmask32>((uint64_t{1} << (stop - f)) - 1);
+            const uint32_t k = _mm512_mask_cmple_epu16_mask(valid, rv, b);
+            const __mmask16 k0 = static_cast<__mmask16>(k), k1 = static_cast<__mmask16>(k >> 16);
+            const __m512i fv = _mm512_add_epi32(iota, _mm512_set1_epi32(f));
+            _mm512_mask_compressstoreu_epi32(cand_f + c, k0, fv);
+            _mm512_mask_compressstoreu_epi32(cand_hi + c, k0, _mm512_cvtepu16_epi32(_mm512_castsi512_si256(rv)));
+            c += __builtin_popcount(k0);
+            _mm512_mask_compressstoreu_epi32(cand_f + c, k1, _mm512_add_epi32(fv, _mm512_set1_epi32(16)));
+            _mm512_mask_compressstoreu_epi32(cand_hi + c, k1, _mm512_cvtepu16_epi32(_mm512_extracti64x4_epi64(rv, 1)));
+            c += __builtin_popcount(k1);
         }
-        advance32(n, nrows, r, p);
+        for (int i = 0; i < c; ++i) {
+            const uint32_t f = cand_f[i];
+            const int r = static_cast<int>((f * magic) >> 32), p = static_cast<int>(f) - r * n;
+            hits[h] = pack_hit(r, p);
+            h += decide(r, p, static_cast<uint16_t>(cand_hi[i]));
+        }
     }
     l.store(g);
     return h;
