@@ -80,6 +80,7 @@ TEST(Flow, RunsSynthesisTimingAndErrorRatesAndSaysWhereResultsWent) {
     EXPECT_TRUE(contains(r.out, "INT8: 416520 MACs per image")) << r.out;
     EXPECT_TRUE(contains(r.out, "65536 (previous, current) pairs")) << r.out;
     EXPECT_TRUE(contains(r.out, "tables:")) << r.out;
+    EXPECT_TRUE(contains(r.out, "study skipped: the tables are of a 4-bit multiplier")) << r.out;
     EXPECT_TRUE(contains(r.out, "flow done. results: " + fs::absolute(out).lexically_normal().string())) << r.out;
     std::string csv = tesa::read_file(out / "timing_errors.csv");
     EXPECT_TRUE(contains(csv, "1.0,")) << csv;
