@@ -14,7 +14,6 @@ namespace {
 struct HistogramMul {
     static constexpr MulMode kMode = MulMode::Corrections;
     std::vector<std::vector<uint64_t>> counts;
-    int32_t mul(int8_t w, int8_t a, const MacSite&) { return int32_t{w} * a; }
     void correct(const GemmView& v) {
         std::vector<uint64_t>& c = counts[static_cast<size_t>(v.layer)];
         const size_t n = static_cast<size_t>(v.fan_in) * static_cast<size_t>(v.positions);

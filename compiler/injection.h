@@ -94,7 +94,6 @@ public:
         rng_.reseed(seed ^ 0x5bd1e9955bd1e995ULL, image + 1);
     }
     void correct(const GemmView& v);
-    int32_t mul(int8_t w, int8_t a, const MacSite&) { return int32_t{w} * a; }
     InjectionStats stats;
 
 private:
