@@ -4,7 +4,6 @@
 // free; streams are derived from (seed, stream index) so results do not depend on thread count.
 #pragma once
 
-#include <cmath>
 #include <cstdint>
 
 namespace tesa {
@@ -37,17 +36,8 @@ public:
         return result;
     }
 
-    // Uniform in [0, 1) with 53 random bits.
-    double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-    // Uniform in (0, 1]: safe to take the logarithm of.
-    double uniform_open0() { return static_cast<double>((next() >> 11) + 1) * 0x1.0p-53; }
     // Uniform integer in [0, n) (multiply-shift of 32 random bits; bias below n / 2^32).
     uint32_t below(uint32_t n) { return static_cast<uint32_t>(((next() >> 32) * n) >> 32); }
-    // Failures before the first success of Bernoulli trials whose log(1 - p) is `log1mp` (< 0).
-    uint64_t geometric(double log1mp) {
-        const double g = std::floor(std::log(uniform_open0()) / log1mp);
-        return g >= 1.8e19 ? UINT64_MAX : static_cast<uint64_t>(g);
-    }
 
 private:
     static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }

@@ -81,6 +81,20 @@ void for_each_batch(const InjectionPlan::LayerRows& lr, uint32_t w, int position
         f(lr.rows.data() + r, static_cast<int>(std::min(per_batch, lr.offsets[w + 1] - r)));
 }
 
+// Counts a kernel call's products and failures and adds delta(row, p) of every failing product.
+template <class Delta>
+void replace_hits(const GemmView& v, const InjectionPlan::Row* rows, int nrows, const uint32_t* hits, int n, InjectionStats& stats,
+                  Delta&& delta) {
+    stats.candidates += static_cast<uint64_t>(nrows) * static_cast<uint64_t>(v.positions);
+    stats.errors += static_cast<uint64_t>(n);
+    for (int h = 0; h < n; ++h) {
+        const InjectionPlan::Row& row = rows[lanes::hit_row(hits[h])];
+        const int p = lanes::hit_pos(hits[h]);
+        v.acc[static_cast<size_t>(row.out_channel) * static_cast<size_t>(v.positions) + static_cast<size_t>(p)] +=
+            delta(v.x + static_cast<size_t>(row.k) * static_cast<size_t>(v.positions), p);
+    }
+}
+
 }  // namespace
 
 void Injector::correct_paper(const GemmView& v) {
@@ -97,15 +111,10 @@ void Injector::correct_paper(const GemmView& v) {
         const uint32_t* thr = plan_->thresholds(static_cast<uint8_t>(w));
         for_each_batch(lr, w, positions, [&](const InjectionPlan::Row* rows, int nrows) {
             const int n = lanes::bernoulli_rows(v.x, positions, rows, nrows, thr, plan_->bound(static_cast<uint8_t>(w)), lanes_, rng_, hits_.data());
-            stats.candidates += static_cast<uint64_t>(nrows) * static_cast<uint64_t>(positions);
-            stats.errors += static_cast<uint64_t>(n);
-            for (int h = 0; h < n; ++h) {
-                const uint32_t hit = hits_[static_cast<size_t>(h)];
-                const InjectionPlan::Row& row = rows[lanes::hit_row(hit)];
-                const int p = lanes::hit_pos(hit);
-                const uint32_t pair = w << 8 | static_cast<uint8_t>(v.x[static_cast<size_t>(row.k) * positions + p]);
-                v.acc[static_cast<size_t>(row.out_channel) * positions + p] += e.wrong_delta(pair, rng_.below(e.wrong_total(pair)));
-            }
+            replace_hits(v, rows, nrows, hits_.data(), n, stats, [&](const int8_t* xs, int p) {
+                const uint32_t pair = w << 8 | static_cast<uint8_t>(xs[p]);
+                return e.wrong_delta(pair, rng_.below(e.wrong_total(pair)));
+            });
         });
     }
 }
@@ -121,16 +130,10 @@ void Injector::correct_sequence(const GemmView& v) {
         const uint64_t* mask = e.held_mask_of(static_cast<uint8_t>(w));
         for_each_batch(lr, w, positions, [&](const InjectionPlan::Row* rows, int nrows) {
             const int n = lanes::held_rows(v.x, positions, rows, nrows, mask, always, reg_thr, lanes_, rng_, hits_.data());
-            stats.candidates += static_cast<uint64_t>(nrows) * static_cast<uint64_t>(positions);
-            stats.errors += static_cast<uint64_t>(n);
-            for (int h = 0; h < n; ++h) {
-                const uint32_t hit = hits_[static_cast<size_t>(h)];
-                const InjectionPlan::Row& row = rows[lanes::hit_row(hit)];
-                const int p = lanes::hit_pos(hit);
-                const int8_t* xs = v.x + static_cast<size_t>(row.k) * positions;
+            replace_hits(v, rows, nrows, hits_.data(), n, stats, [&](const int8_t* xs, int p) {
                 const uint8_t prev = p == 0 ? 0 : static_cast<uint8_t>(xs[p - 1]);
-                v.acc[static_cast<size_t>(row.out_channel) * positions + p] += e.held_delta(static_cast<uint8_t>(w), prev, static_cast<uint8_t>(xs[p]));
-            }
+                return e.held_delta(static_cast<uint8_t>(w), prev, static_cast<uint8_t>(xs[p]));
+            });
         });
     }
 }
