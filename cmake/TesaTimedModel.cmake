@@ -1,5 +1,5 @@
 # TesaTimedModel.cmake -- time-unrolled Booth multiplier models, generated at build time by
-# `tesa timing unroll` from the synthesized netlist and OpenSTA's SDF (typical corner), compiled by
+# `tesa-core timing unroll` (tesa without the accelerator, which links these models) from the synthesized netlist and OpenSTA's SDF (typical corner), compiled by
 # `verilator --build` into an IMPORTED static library named after the model. The netlists come
 # from the configure-time synthesis in ${CMAKE_BINARY_DIR}/synth (tests/CMakeLists.txt).
 # tesa_timed_model(WIDTH SCALE_PERCENT LANES CFLAGS [SUFFIX]): LANES 0 = scalar ports, else bit-sliced;
@@ -24,11 +24,11 @@ function(tesa_timed_model width scale_pct lanes cflags)
   set(dir "${CMAKE_BINARY_DIR}/timed/${name}")
   file(MAKE_DIRECTORY "${dir}/obj")
   add_custom_command(OUTPUT "${dir}/${name}.v"
-    COMMAND tesa timing unroll --width ${width}
+    COMMAND tesa-core timing unroll --width ${width}
             --netlist "${CMAKE_BINARY_DIR}/synth/booth_mul_w${width}_typ/netlist.v" --pdk-dir "${TESA_PDK_DIR}"
             --clock-scale ${scale} --time-step ${TESA_TIMED_STEP} --lanes ${lanes} --module ${name}
             --verilog "${dir}/${name}.v" --out "${CMAKE_BINARY_DIR}/timed/work_${name}"
-    DEPENDS tesa VERBATIM)
+    DEPENDS tesa-core VERBATIM)
   add_custom_command(OUTPUT "${dir}/obj/V${name}__ALL.a"
     COMMAND "${VERILATOR_BIN}" --cc "${dir}/${name}.v" --top-module ${name} --Mdir "${dir}/obj" --prefix V${name}
             --build -j 2 -Wno-fatal -CFLAGS ${cflags} > "${dir}/verilator.log" 2>&1

@@ -6,10 +6,12 @@
 // For every current pair c = a | b << N in [FIRST, FIRST + COUNT) it evaluates all 2^(2N) previous
 // pairs p = a_prev | b_prev << N, 64 per evaluation (lane l of group g is p = 64 g + l), and writes
 // to OUT (via OUT.tmp, renamed when complete), little-endian:
-//   header  "TESACHK1", uint32 width, uint32 first, uint32 count
+//   header  "TESACHK2", uint32 width, uint32 first, uint32 count
 //   per c   uint32 K, K x {uint16 output, uint32 count}   distinct captured outputs, ascending
 //           uint16 a_held[2^N]  output for (a_prev = a, b_prev), indexed by b_prev
 //           uint16 b_held[2^N]  output for (a_prev, b_prev = b), indexed by a_prev
+//           uint32 T, T x {uint16 previous, uint16 output}  the previous pairs whose capture is
+//                                                          wrong, ascending (full transitions)
 #include "Vmodel.h"
 #include "verilated.h"
 
@@ -35,6 +37,7 @@ constexpr uint32_t kOps = 1u << W;
 struct Result {
     std::vector<std::pair<uint16_t, uint32_t>> outputs;
     std::vector<uint16_t> a_held, b_held;
+    std::vector<std::pair<uint16_t, uint16_t>> wrong;  // (previous pair, captured output)
 };
 
 template <class Port>
@@ -54,6 +57,9 @@ uint64_t prev_bit_lanes(uint32_t group, int i) {
 
 void characterize(Vmodel& m, uint32_t cur, Result& r, std::vector<uint32_t>& counts, std::vector<uint16_t>& touched) {
     const uint32_t a = cur & (kOps - 1), b = cur >> W;
+    const int32_t sa = static_cast<int32_t>(a << (32 - W)) >> (32 - W), sb = static_cast<int32_t>(b << (32 - W)) >> (32 - W);
+    const uint16_t exact = static_cast<uint16_t>(static_cast<uint32_t>(sa * sb) & ((1u << (2 * W)) - 1));
+    r.wrong.clear();
     for (int i = 0; i < W; ++i) {
         set_lanes(m.a, i, ((a >> i) & 1u) ? ~0ull : 0ull);
         set_lanes(m.b, i, ((b >> i) & 1u) ? ~0ull : 0ull);
@@ -75,6 +81,7 @@ void characterize(Vmodel& m, uint32_t cur, Result& r, std::vector<uint32_t>& cou
             for (int j = 0; j < 2 * W; ++j) out |= static_cast<uint16_t>(((p[j] >> l) & 1u) << j);
             const uint32_t prev = g * 64 + l, ap = prev & (kOps - 1), bp = prev >> W;
             if (counts[out]++ == 0) touched.push_back(out);
+            if (out != exact) r.wrong.emplace_back(static_cast<uint16_t>(prev), out);
             if (ap == a) r.a_held[bp] = out;
             if (bp == b) r.b_held[ap] = out;
         }
@@ -119,7 +126,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     const uint32_t header[3] = {static_cast<uint32_t>(W), first, count};
-    std::fwrite("TESACHK1", 1, 8, f);
+    std::fwrite("TESACHK2", 1, 8, f);
     std::fwrite(header, sizeof header, 1, f);
     for (const Result& r : results) {
         const uint32_t k = static_cast<uint32_t>(r.outputs.size());
@@ -130,6 +137,12 @@ int main(int argc, char** argv) {
         }
         std::fwrite(r.a_held.data(), 2, r.a_held.size(), f);
         std::fwrite(r.b_held.data(), 2, r.b_held.size(), f);
+        const uint32_t t = static_cast<uint32_t>(r.wrong.size());
+        std::fwrite(&t, 4, 1, f);
+        for (const auto& [prev, o] : r.wrong) {
+            std::fwrite(&prev, 2, 1, f);
+            std::fwrite(&o, 2, 1, f);
+        }
     }
     if (std::fclose(f) != 0 || std::rename(tmp.c_str(), out.c_str()) != 0) {
         std::perror(out.c_str());

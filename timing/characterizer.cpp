@@ -32,7 +32,7 @@ struct ChunkReader {
 bool chunk_complete(const std::filesystem::path& f, int width, uint32_t first, uint32_t count) {
     if (!std::filesystem::exists(f)) return false;
     std::string d = read_file(f);
-    if (d.size() < 20 || d.compare(0, 8, "TESACHK1") != 0) return false;
+    if (d.size() < 20 || d.compare(0, 8, "TESACHK2") != 0) return false;
     uint32_t h[3];
     std::memcpy(h, d.data() + 8, sizeof h);
     return h[0] == static_cast<uint32_t>(width) && h[1] == first && h[2] == count;
@@ -105,6 +105,9 @@ ErrorTables characterize(const TimedNetlist& timed, const GateNetlist& netlist, 
     t.a_held.assign(static_cast<size_t>(ops) * ops * ops, 0);
     t.b_held.assign(static_cast<size_t>(ops) * ops * ops, 0);
     t.offsets.push_back(0);
+    t.transitions.width = w;
+    t.transitions.offsets.reserve(static_cast<size_t>(cur_pairs) + 1);
+    t.transitions.offsets.push_back(0);
     for (uint32_t k = 0; k < chunks; ++k) {
         const uint32_t first = k * chunk, count = std::min(chunk, cur_pairs - first);
         const std::filesystem::path f = o.work_dir / "chunks" / ("chunk_" + std::to_string(k) + ".bin");
@@ -125,9 +128,20 @@ ErrorTables characterize(const TimedNetlist& timed, const GateNetlist& netlist, 
             t.offsets.push_back(static_cast<uint32_t>(t.outputs.size()));
             for (uint32_t bp = 0; bp < ops; ++bp) t.a_held[(static_cast<size_t>(a) * ops + bp) * ops + b] = rd.get<uint16_t>();
             for (uint32_t ap = 0; ap < ops; ++ap) t.b_held[(static_cast<size_t>(b) * ops + ap) * ops + a] = rd.get<uint16_t>();
+            const uint32_t nwrong = rd.get<uint32_t>();
+            uint64_t listed = 0;
+            for (uint32_t j = 0; j < nwrong; ++j) {
+                t.transitions.previous.push_back(rd.get<uint16_t>());
+                t.transitions.outputs.push_back(rd.get<uint16_t>());
+            }
+            for (uint32_t k = t.offsets[c]; k < t.offsets[c + 1]; ++k)
+                if (t.outputs[k] != t.exact(a, b)) listed += t.counts[k];
+            if (listed != nwrong) fail(name + ": wrong transitions of current pair " + std::to_string(c) + " do not match its counts");
+            t.transitions.offsets.push_back(t.transitions.previous.size());
         }
     }
     t.derive();
+    t.transitions.clock_ps = t.clock_ps;
     return t;
 }
 

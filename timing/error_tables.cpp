@@ -155,6 +155,12 @@ void ErrorTables::write(const std::filesystem::path& file) const {
         H5::Group sm = f.createGroup("/summary");
         write_vector(sm, "error_magnitude_histogram", magnitude_hist);
         write_vector(sm, "failing_bits", failing_bits);
+        if (!transitions.empty()) {
+            H5::Group tr = f.createGroup("/transitions");
+            write_vector(tr, "offsets", transitions.offsets);
+            write_vector(tr, "previous", transitions.previous);
+            write_vector(tr, "outputs", transitions.outputs);
+        }
     } catch (const H5::Exception& e) {
         std::error_code ec;
         std::filesystem::remove(tmp, ec);
@@ -212,6 +218,40 @@ ErrorTables ErrorTables::read(const std::filesystem::path& file, const std::stri
         fail(file.string() + ": made from another SDF (hash " + t.sdf_hash + ", expected " + sdf_hash + ")");
     if (clock_ps > 0 && std::fabs(clock_ps - t.clock_ps) > 1e-6)
         fail(file.string() + ": made for T_clk " + std::to_string(t.clock_ps) + " ps, expected " + std::to_string(clock_ps));
+    return t;
+}
+
+TransitionTable read_transition_table(const std::filesystem::path& file) {
+    if (!std::filesystem::exists(file)) fail(file.string() + ": no such file");
+    TransitionTable t;
+    try {
+        H5::Exception::dontPrint();
+        H5::H5File f(file.string(), H5F_ACC_RDONLY);
+        H5::Group root = f.openGroup("/");
+        if (!root.attrExists("format") || read_str(root, "format") != "tesa error tables 1")
+            fail(file.string() + ": not a tesa error-table file (attribute 'format' missing or different)");
+        t.width = static_cast<int>(read_num(root, "width"));
+        t.clock_ps = read_num(root, "clock_ps");
+        t.clock_scale = read_num(root, "clock_scale");
+        t.netlist_hash = read_str(root, "netlist_hash");
+        if (!f.nameExists("/transitions"))
+            fail(file.string() + ": holds no full transition table (characterized before tesa stored them); "
+                                 "re-run `tesa characterize` to add it");
+        H5::Group tr = f.openGroup("/transitions");
+        t.offsets = read_vector<uint64_t>(tr, "offsets");
+        t.previous = read_vector<uint16_t>(tr, "previous");
+        t.outputs = read_vector<uint16_t>(tr, "outputs");
+    } catch (const H5::Exception& e) {
+        fail(file.string() + ": cannot read the transition table: " + e.getDetailMsg());
+    }
+    const uint64_t pairs = 1ull << (2 * t.width);
+    bool ok = t.width >= 1 && t.width <= 8 && t.offsets.size() == pairs + 1 && t.offsets.front() == 0 &&
+              t.offsets.back() == t.previous.size() && t.outputs.size() == t.previous.size();
+    for (uint64_t c = 0; ok && c < pairs; ++c) {
+        ok = t.offsets[c] <= t.offsets[c + 1];
+        for (uint64_t k = t.offsets[c] + 1; ok && k < t.offsets[c + 1]; ++k) ok = t.previous[k - 1] < t.previous[k];
+    }
+    if (!ok) fail(file.string() + ": inconsistent transition table (corrupt file?)");
     return t;
 }
 

@@ -11,10 +11,15 @@
 //   /summary/error_magnitude_histogram uint64 [2N+2]  bin k: 2^(k-1) <= |captured - exact| < 2^k
 //                                                      (bin 0: correct), signed 2N-bit values
 //   /summary/failing_bits  uint64 [2N]  wrong captures per product bit
+//   /transitions/offsets   uint64 [2^(2N)+1]  optional (tesa >= 0.1.0 characterizations): the
+//   /transitions/previous  uint16 [T]          full transition behaviour as a TransitionTable
+//   /transitions/outputs   uint16 [T]          (transition_table.h)
 //   attributes on /: width, clock_ps, clock_scale, time_step_ps, corner, model, netlist_hash,
 //   sdf_hash (FNV-1a 64 of the files' bytes, hex), tesa_version, pairs, wrong_pairs.
 // Operands and outputs are two's-complement bit patterns (a = 0x80 is -128).
 #pragma once
+
+#include "timing/transition_table.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -34,6 +39,7 @@ struct ErrorTables {
     std::vector<uint16_t> a_held, b_held;
     std::vector<uint64_t> magnitude_hist, failing_bits;
     uint64_t pairs = 0, wrong_pairs = 0;
+    TransitionTable transitions;  // written when not empty; read() leaves it empty (see below)
 
     uint32_t exact(uint32_t a, uint32_t b) const;  // exact product pattern of current pair (a, b)
     double error_rate() const { return pairs ? static_cast<double>(wrong_pairs) / static_cast<double>(pairs) : 0; }
@@ -46,6 +52,10 @@ struct ErrorTables {
     static ErrorTables read(const std::filesystem::path& file, const std::string& netlist_hash = "",
                             const std::string& sdf_hash = "", double clock_ps = 0);
 };
+
+// The full transitions of a table file (hundreds of MB, so read only on request), with the file's
+// width, clock and netlist hash; throws Error naming the file if they are missing or inconsistent.
+TransitionTable read_transition_table(const std::filesystem::path& file);
 
 // FNV-1a 64-bit hash of a file's bytes, as 16 hex digits.
 std::string file_hash(const std::filesystem::path& file);

@@ -115,7 +115,8 @@ Command make_characterize_command() {
         "--corner), compiles it with Verilator, runs every (previous, current) operand pair in chunks\n"
         "(an interrupted run resumes: finished chunks are kept), and writes Table II (distinct outputs\n"
         "and counts per current pair), Table III (per-weight error probability, both ports), the\n"
-        "stationary sub-tables and a summary to <out>/tables/ (schema: timing/error_tables.h).";
+        "stationary sub-tables, the full transitions (the wrong captures; what `tesa gemm --backend fast`\n"
+        "looks up) and a summary to <out>/tables/ (schema: timing/error_tables.h).";
     c.add_options = [](po::options_description& d) {
         add_design_options(d);
         add_liberty_options(d);

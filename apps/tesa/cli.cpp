@@ -91,8 +91,8 @@ std::vector<ConfigEntry> read_config(const std::string& file) {
     return entries;
 }
 
-const Command* find_command(const std::string& name) {
-    for (const auto& c : all_commands())
+const Command* find_command(const std::vector<Command>& commands, const std::string& name) {
+    for (const auto& c : commands)
         if (c.name == name) return &c;
     return nullptr;
 }
@@ -115,13 +115,13 @@ bool parse_bool(const std::string& v, bool& out) {
 }
 
 // Checks every entry of the file and stores those meant for `cmd` into vm.
-void apply_config(const std::string& file, const Command& cmd, po::variables_map& vm) {
+void apply_config(const std::string& file, const std::vector<Command>& commands, const Command& cmd, po::variables_map& vm) {
     std::vector<std::string> args;
     std::vector<const ConfigEntry*> arg_entry;
     const std::vector<ConfigEntry> entries = read_config(file);
     for (const auto& e : entries) {
         const std::string where = located(file, e.line, "");
-        const Command* target = e.section.empty() ? &cmd : find_command(e.section);
+        const Command* target = e.section.empty() ? &cmd : find_command(commands, e.section);
         if (!target) fail(where + "unknown section [" + e.section + "]: not a tesa sub-command");
         po::options_description desc = command_options(*target);
         const po::option_description* od = desc.find_nothrow(e.key, false);
@@ -153,11 +153,11 @@ void apply_config(const std::string& file, const Command& cmd, po::variables_map
     }
 }
 
-void print_top_help(std::ostream& out) {
+void print_top_help(const std::vector<Command>& commands, std::ostream& out) {
     out << "tesa " << TESA_VERSION
         << " -- DNN accelerators under timing errors: Booth multiplier, timing, error tables, networks\n\n"
         << "usage: tesa <command> [options]      tesa <command> --help\n\ncommands:\n";
-    for (const auto& c : all_commands()) {
+    for (const auto& c : commands) {
         out << "  " << c.name << std::string(c.name.size() < 12 ? 12 - c.name.size() : 1, ' ') << c.summary << "\n";
     }
     out << "\nEvery option can also come from an INI file: --config FILE (see configs/).\n";
@@ -165,16 +165,18 @@ void print_top_help(std::ostream& out) {
 
 }  // namespace
 
-int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) { return run(args, all_commands(), out, err); }
+
+int run(const std::vector<std::string>& args, const std::vector<Command>& commands, std::ostream& out, std::ostream& err) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-        print_top_help(out);
+        print_top_help(commands, out);
         return args.empty() ? 2 : 0;
     }
     if (args[0] == "--version") {
         out << "tesa " << TESA_VERSION << "\n";
         return 0;
     }
-    const Command* cmd = find_command(args[0]);
+    const Command* cmd = find_command(commands, args[0]);
     if (!cmd) {
         err << "tesa: error: unknown command '" << args[0] << "' (tesa --help lists them)\n";
         return 2;
@@ -196,7 +198,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     }
     Context ctx{out, err};
     try {
-        if (vm.count("config")) apply_config(vm["config"].as<std::string>(), *cmd, vm);
+        if (vm.count("config")) apply_config(vm["config"].as<std::string>(), commands, *cmd, vm);
         po::notify(vm);
         return cmd->run(vm, ctx);
     } catch (const po::error& e) {

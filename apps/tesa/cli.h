@@ -32,12 +32,16 @@ struct Command {
     std::function<int(const po::variables_map&, Context&)> run;
 };
 
-// Every sub-command, in the order `tesa --help` lists them.
+// The sub-commands of the stages before the accelerator model (what `tesa-core` runs; the build
+// uses it to generate the timed models the accelerator links), in the order `tesa --help` lists them.
 const std::vector<Command>& all_commands();
+// all_commands() and the accelerator's commands (apps/tesa/accelerator_commands.cpp).
+const std::vector<Command>& accelerator_commands();
 
 // Runs `tesa args...` (args excludes the program name). Returns the exit status: 0 success,
 // 1 failed run (bad input, tool failure), 2 usage error.
-int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);  // all_commands()
+int run(const std::vector<std::string>& args, const std::vector<Command>& commands, std::ostream& out, std::ostream& err);
 
 // Path helpers shared by the sub-commands.
 std::string source_dir();      // the tesa source tree (rtl/, configs/ ...)

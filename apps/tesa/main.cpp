@@ -1,4 +1,5 @@
-// main.cpp -- the `tesa` executable: hands argv to tesa::cli::run.
+// main.cpp -- the `tesa-core` executable: tesa without the accelerator model (the build runs it
+// to generate the timed models that the accelerator links); hands argv to tesa::cli::run.
 #include "apps/tesa/cli.h"
 
 #include <iostream>

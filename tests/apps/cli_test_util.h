@@ -14,10 +14,11 @@ struct CliRun {
     std::string out, err;
 };
 
-inline CliRun run_tesa(const std::vector<std::string>& args) {
+// With `commands` null: the stages' commands (tesa-core); else those given (e.g. the accelerator's).
+inline CliRun run_tesa(const std::vector<std::string>& args, const std::vector<tesa::cli::Command>* commands = nullptr) {
     std::ostringstream out, err;
     CliRun r;
-    r.code = tesa::cli::run(args, out, err);
+    r.code = commands ? tesa::cli::run(args, *commands, out, err) : tesa::cli::run(args, out, err);
     r.out = out.str();
     r.err = err.str();
     return r;

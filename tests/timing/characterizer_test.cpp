@@ -58,6 +58,7 @@ TEST(Characterizer, FourBitTablesEqualTheReferenceOnEveryPair) {
             const uint32_t out = sim.capture(ap, bp, a, b);
             ++expect[static_cast<uint16_t>(out)];
             wrong += out != r.timed.product(a, b);
+            ASSERT_EQ(t.transitions.capture(p, c, r.timed.product(a, b)), out) << "transition " << p << " -> " << c;
             if (ap == a) {
                 ASSERT_EQ(t.a_held[(a * ops + bp) * ops + b], out) << "a held " << a << " " << bp << " " << b;
             }
@@ -70,6 +71,7 @@ TEST(Characterizer, FourBitTablesEqualTheReferenceOnEveryPair) {
         ASSERT_EQ(got, expect) << "current pair " << c;
     }
     EXPECT_EQ(t.wrong_pairs, wrong);
+    EXPECT_EQ(t.transitions.wrong_transitions(), wrong);
     EXPECT_GT(wrong, 0u);
     // Table III: probabilities average the per-pair rates over the other operand.
     double mean_a = 0;
@@ -100,6 +102,17 @@ TEST(ErrorTables, WrittenTablesReadBackAndMismatchesAreRefused) {
     EXPECT_EQ(back.a_held, r.tables.a_held);
     EXPECT_EQ(back.p_weight_b, r.tables.p_weight_b);
     EXPECT_EQ(back.wrong_pairs, r.tables.wrong_pairs);
+    const TransitionTable tr = read_transition_table(f);
+    EXPECT_EQ(tr.offsets, r.tables.transitions.offsets);
+    EXPECT_EQ(tr.previous, r.tables.transitions.previous);
+    EXPECT_EQ(tr.outputs, r.tables.transitions.outputs);
+    EXPECT_EQ(tr.netlist_hash, "1111111111111111");
+    EXPECT_EQ(tr.width, 4);
+    ErrorTables old = r.tables;  // a file written before transitions were stored
+    old.transitions = TransitionTable();
+    const std::filesystem::path f_old = work_dir() / "old.h5";
+    old.write(f_old);
+    tesa::test::expect_error([&] { read_transition_table(f_old); }, {f_old.string(), "no full transition table"});
     tesa::test::expect_error([&] { ErrorTables::read(f, "3333333333333333"); }, {f.string(), "another netlist"});
     tesa::test::expect_error([&] { ErrorTables::read(f, "", "3333333333333333"); }, {f.string(), "another SDF"});
     tesa::test::expect_error([&] { ErrorTables::read(f, "", "", 1.0); }, {f.string(), "T_clk"});

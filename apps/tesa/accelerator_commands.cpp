@@ -1,0 +1,16 @@
+// accelerator_commands.cpp -- the full command list of `tesa`: the stages' commands, then the
+// accelerator's.
+#include "apps/tesa/accelerator_commands.h"
+
+namespace tesa::cli {
+
+const std::vector<Command>& accelerator_commands() {
+    static const std::vector<Command> commands = [] {
+        std::vector<Command> all = all_commands();
+        all.insert(all.end() - 1, make_gemm_command());  // before `version`
+        return all;
+    }();
+    return commands;
+}
+
+}  // namespace tesa::cli

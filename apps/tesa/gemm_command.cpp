@@ -1,0 +1,167 @@
+// gemm_command.cpp -- `tesa gemm`: one INT8 GEMM on the cycle-accurate systolic array (SystemC
+// module, one sc_clock at the multiplier's T_clk), random operands from a seed; prints cycles,
+// utilisation and error statistics, checked against the exact integer GEMM.
+#include "apps/tesa/accelerator_commands.h"
+
+#include "common/error.h"
+#include "common/rng.h"
+#include "compiler/injection.h"
+#include "sc_models/simulation_context.h"
+#include "sc_models/systolic_array.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ostream>
+
+namespace tesa::cli {
+
+namespace {
+
+void parse_array(const std::string& s, int& rows, int& cols) {
+    const auto x = s.find('x');
+    try {
+        size_t used = 0;
+        if (x == std::string::npos) throw std::invalid_argument(s);
+        rows = std::stoi(s.substr(0, x), &used);
+        if (used != x) throw std::invalid_argument(s);
+        cols = std::stoi(s.substr(x + 1), &used);
+        if (used != s.size() - x - 1) throw std::invalid_argument(s);
+    } catch (const std::exception&) {
+        fail("--array '" + s + "': expected ROWSxCOLS, e.g. 16x16");
+    }
+}
+
+std::vector<int8_t> random_matrix(size_t n, Rng& rng, int lo, int hi) {
+    std::vector<int8_t> v(n);
+    for (auto& x : v) x = static_cast<int8_t>(lo + static_cast<int>(rng.below(static_cast<uint32_t>(hi - lo + 1))));
+    return v;
+}
+
+std::string cosim_scales() {
+    std::string s;
+    for (const CosimModelInfo& m : cosim_models()) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%s%.2f", s.empty() ? "" : ", ", m.clock_scale);
+        s += buf;
+    }
+    return s;
+}
+
+int run_gemm(const po::variables_map& vm, Context& ctx) {
+    int rows = 0, cols = 0;
+    parse_array(vm["array"].as<std::string>(), rows, cols);
+    GemmJob job;
+    job.shape = {vm["m"].as<int>(), vm["n"].as<int>(), vm["k"].as<int>()};
+    job.dataflow = parse_dataflow(vm["dataflow"].as<std::string>());
+    job.weight_port = parse_weight_port(vm["weight-port"].as<std::string>());
+    job.regulation = parse_regulation(vm["regulation"].as<std::string>());
+    job.seed = vm["seed"].as<uint64_t>();
+    const double scale = vm["clock-scale"].as<double>();
+    const MultiplierBackendKind kind = parse_multiplier_backend(vm["backend"].as<std::string>());
+    if (job.shape.m < 1 || job.shape.n < 1 || job.shape.k < 1) fail("--m, --n and --k must be positive");
+
+    // The clock period comes from the tables (the fast back-end needs them anyway).
+    const std::filesystem::path tables = vm.count("tables") ? std::filesystem::path(vm["tables"].as<std::string>())
+                                                            : error_tables_file(vm["out"].as<std::string>(), "booth_mul", 8, "typ", scale, 10);
+    std::shared_ptr<TransitionTable> tt;
+    double clock_ps = 0;
+    if (kind == MultiplierBackendKind::Fast) {
+        tt = std::make_shared<TransitionTable>(read_transition_table(tables));
+        if (std::fabs(tt->clock_scale - scale) > 1e-6)
+            fail(tables.string() + ": characterized at clock scale " + std::to_string(tt->clock_scale) + ", not --clock-scale " + std::to_string(scale));
+        clock_ps = tt->clock_ps;
+    } else if (std::filesystem::exists(tables)) {
+        clock_ps = ErrorTables::read(tables).clock_ps;
+    }
+    MultiplierBackend backend = kind == MultiplierBackendKind::Fast ? MultiplierBackend::fast(tt) : MultiplierBackend::cosim(scale);
+
+    Rng rng(vm["data-seed"].as<uint64_t>());
+    const int act_lo = vm.count("relu-activations") ? 0 : -128;
+    const std::vector<int8_t> a = random_matrix(static_cast<size_t>(job.shape.m) * static_cast<size_t>(job.shape.k), rng, act_lo, 127);
+    const std::vector<int8_t> b = random_matrix(static_cast<size_t>(job.shape.k) * static_cast<size_t>(job.shape.n), rng, -128, 127);
+    std::vector<int32_t> c(static_cast<size_t>(job.shape.m) * static_cast<size_t>(job.shape.n));
+    job.a = a.data();
+    job.b = b.data();
+    job.c = c.data();
+
+    fresh_simulation_context();
+    sc_core::sc_clock clk("clk", sc_core::sc_time(clock_ps > 0 ? clock_ps : 1000.0, sc_core::SC_PS));
+    SystolicArray array("array", rows, cols, std::move(backend));
+    array.clk(clk);
+    const auto t0 = std::chrono::steady_clock::now();
+    const GemmStats st = array.run_gemm(job);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+    // The exact GEMM: C minus the recorded corrections must equal it.
+    uint64_t mismatched = 0;
+    const GemmShape s = job.shape;
+    for (int m = 0; m < s.m; ++m)
+        for (int n = 0; n < s.n; ++n) {
+            int64_t acc = 0;
+            for (int k = 0; k < s.k; ++k) acc += static_cast<int32_t>(a[static_cast<size_t>(m) * s.k + k]) * b[static_cast<size_t>(k) * s.n + n];
+            const size_t i = static_cast<size_t>(m) * s.n + n;
+            mismatched += c[i] - array.core().output_errors()[i] != acc;
+        }
+    if (mismatched) fail("internal error: " + std::to_string(mismatched) + " outputs disagree with the exact GEMM plus the recorded corrections");
+
+    char buf[400];
+    std::snprintf(buf, sizeof buf, "array       %dx%d, %s dataflow, weight on port %s, %s multiplier, clock scale %.2f (T_clk %.1f ps)\n",
+                  rows, cols, dataflow_name(job.dataflow), weight_port_name(job.weight_port), multiplier_backend_name(kind), scale, clock_ps);
+    ctx.out << buf;
+    std::snprintf(buf, sizeof buf, "gemm        M=%d N=%d K=%d, regulation %.4f, seed %llu\n", s.m, s.n, s.k, job.regulation,
+                  static_cast<unsigned long long>(job.seed));
+    ctx.out << buf;
+    std::snprintf(buf, sizeof buf, "cycles      %llu (closed form %llu), %llu folds, utilisation %.2f%%\n",
+                  static_cast<unsigned long long>(st.cycles), static_cast<unsigned long long>(expected_cycles(job.dataflow, rows, cols, s)),
+                  static_cast<unsigned long long>(st.folds), 100 * st.utilisation());
+    ctx.out << buf;
+    const double macs = static_cast<double>(st.busy_pe_cycles);
+    std::snprintf(buf, sizeof buf, "errors      %llu MACs, %llu slow (%.3f%%), %llu wrong products (%.4f%% of MACs), %llu of %d outputs wrong\n",
+                  static_cast<unsigned long long>(st.busy_pe_cycles), static_cast<unsigned long long>(st.slow_cycles),
+                  100 * static_cast<double>(st.slow_cycles) / macs, static_cast<unsigned long long>(st.wrong_products),
+                  100 * static_cast<double>(st.wrong_products) / macs, static_cast<unsigned long long>(st.wrong_outputs), s.m * s.n);
+    ctx.out << buf;
+    std::snprintf(buf, sizeof buf, "speed       %.3f s simulated %llu PE-cycles: %.2f M PE-cycles/s\n", secs,
+                  static_cast<unsigned long long>(st.pe_cycles), static_cast<double>(st.pe_cycles) / secs / 1e6);
+    ctx.out << buf;
+    return 0;
+}
+
+}  // namespace
+
+Command make_gemm_command() {
+    Command c;
+    c.name = "gemm";
+    c.summary = "one INT8 GEMM on the cycle-accurate systolic array: cycles, utilisation, timing errors";
+    c.description =
+        "Runs C = A x B (A: M x K activations, B: K x N weights, random INT8 from --data-seed) on an R x C\n"
+        "systolic array, weight-stationary (ws) or output-stationary (os), clocked at --clock-scale of the\n"
+        "multiplier's OpenSTA min period. Each busy PE-cycle is slow with probability --regulation; a slow\n"
+        "cycle uses the product the multiplier captured after the PE's real previous operands: from the\n"
+        "full transition table of `tesa characterize` (--backend fast) or from the Verilated timed model\n"
+        "(--backend cosim; clock scales compiled in: " + cosim_scales() + "). Both give the same bits.";
+    c.add_options = [](po::options_description& d) {
+        d.add_options()("array", po::value<std::string>()->default_value("16x16")->value_name("RxC"), "PE rows x columns")
+            ("dataflow", po::value<std::string>()->default_value("ws")->value_name("ws|os"), "weight- or output-stationary")
+            ("m", po::value<int>()->default_value(64)->value_name("M"), "rows of A and C (output pixels)")
+            ("n", po::value<int>()->default_value(64)->value_name("N"), "columns of B and C (output channels)")
+            ("k", po::value<int>()->default_value(64)->value_name("K"), "reduction length")
+            ("clock-scale", po::value<double>()->default_value(0.9)->value_name("S"), "clock period / OpenSTA min period")
+            ("regulation", po::value<std::string>()->default_value("1.5sigma")->value_name("R"),
+             "1.5sigma (0.0668), 2sigma (0.0227) or a probability (1: every cycle slow)")
+            ("backend", po::value<std::string>()->default_value("fast")->value_name("fast|cosim"), "multiplier back-end")
+            ("weight-port", po::value<std::string>()->default_value("a")->value_name("a|b"),
+             "multiplier port the weight feeds (b: the Booth-encoded operand)")
+            ("tables", po::value<std::string>()->value_name("FILE"),
+             "error tables with full transitions (default <out>/tables/booth_mul_w8_typ_s<S>_step10.00.h5)")
+            ("seed", po::value<uint64_t>()->default_value(1)->value_name("S"), "seed of the slow-cycle draws")
+            ("data-seed", po::value<uint64_t>()->default_value(1)->value_name("S"), "seed of the random operands")
+            ("relu-activations", "activations in [0, 127] (after a ReLU) instead of [-128, 127]")
+            ("out", po::value<std::string>()->default_value("tesa-out")->value_name("DIR"), "root directory of results");
+    };
+    c.run = run_gemm;
+    return c;
+}
+
+}  // namespace tesa::cli

@@ -1,0 +1,141 @@
+// array_core.cpp -- job set-up, fold sequencing, the slow-cycle corrections and the end-of-job
+// statistics of the systolic array.
+#include "sc_models/array_core.h"
+
+#include "common/error.h"
+
+#include <algorithm>
+
+namespace tesa {
+
+ArrayCore::ArrayCore(int rows, int cols, MultiplierBackend backend) : rows_(rows), cols_(cols), backend_(std::move(backend)) {
+    if (rows < 1 || cols < 1 || rows > 1024 || cols > 1024)
+        fail("systolic array size " + std::to_string(rows) + "x" + std::to_string(cols) + " out of range (1..1024 each)");
+    pes_.resize(static_cast<size_t>(rows) * static_cast<size_t>(cols));
+    const size_t n = pes_.size();
+    pending_.reserve(n);
+    transitions_.reserve(n);
+    exact_.reserve(n);
+    captured_.reserve(n);
+}
+
+void ArrayCore::begin(const GemmJob& job) {
+    const GemmShape s = job.shape;
+    if (s.m < 1 || s.n < 1 || s.k < 1)
+        fail("GEMM shape M=" + std::to_string(s.m) + " N=" + std::to_string(s.n) + " K=" + std::to_string(s.k) + " must be positive");
+    if (!job.a || !job.b || !job.c) fail("GEMM job without operand or result buffers");
+    if (!(job.regulation >= 0 && job.regulation <= 1)) fail("regulation " + std::to_string(job.regulation) + " is not a probability");
+    job_ = job;
+    stats_ = GemmStats();
+    std::fill(job.c, job.c + static_cast<size_t>(s.m) * static_cast<size_t>(s.n), 0);
+    output_error_.assign(static_cast<size_t>(s.m) * static_cast<size_t>(s.n), 0);
+    rng_.reseed(job.seed);
+    always_slow_ = job.regulation >= 1;
+    threshold_ = always_slow_ || job.regulation <= 0 ? 0 : static_cast<uint64_t>(job.regulation * 18446744073709551616.0);
+    m0_ = n0_ = k0_ = 0;
+    running_ = true;
+    start_fold();
+}
+
+void ArrayCore::start_fold() {
+    ++stats_.folds;
+    // A fold boundary clears the valid bits (data of the last fold still in flight in unused
+    // rows / columns must not meet the new fold's operands); operand values stay, as in hardware.
+    for (Pe& p : pes_) p.act_valid = false;
+    if (job_.dataflow == Dataflow::OutputStationary)
+        for (Pe& p : pes_) p.weight_valid = false;
+    const GemmShape s = job_.shape;
+    t_ = 0;
+    if (job_.dataflow == Dataflow::WeightStationary) {
+        ku_ = std::min(rows_, s.k - k0_);
+        nu_ = std::min(cols_, s.n - n0_);
+        phase_ = Phase::Load;
+        phase_len_ = rows_;
+    } else {
+        mu_ = std::min(rows_, s.m - m0_);
+        nu_ = std::min(cols_, s.n - n0_);
+        phase_ = Phase::Compute;
+        phase_len_ = s.k + mu_ + nu_ - 2;
+        for (Pe& p : pes_) p.psum = 0;
+    }
+}
+
+void ArrayCore::step() {
+    if (!running_) return;
+    switch (phase_) {
+        case Phase::Load:
+            if (t_ == phase_len_ - 1) ws_load_weights();
+            ws_cycle(false);
+            break;
+        case Phase::Stream: ws_cycle(true); break;
+        case Phase::Compute: os_cycle(true); break;
+        case Phase::Drain:
+            os_cycle(false);
+            if (t_ == phase_len_ - 1) os_write_outputs();
+            break;
+    }
+    ++cycle_;
+    ++stats_.cycles;
+    stats_.pe_cycles += static_cast<uint64_t>(rows_) * static_cast<uint64_t>(cols_);
+    if (++t_ < phase_len_) return;
+
+    const GemmShape s = job_.shape;
+    t_ = 0;
+    if (phase_ == Phase::Load) {
+        phase_ = Phase::Stream;
+        phase_len_ = s.m + rows_ + nu_ - 2;
+        return;
+    }
+    if (phase_ == Phase::Compute) {
+        phase_ = Phase::Drain;
+        phase_len_ = rows_;
+        return;
+    }
+    // a fold ended: WS walks K inside N, OS walks N inside M
+    if (job_.dataflow == Dataflow::WeightStationary) {
+        if ((k0_ += rows_) >= s.k) {
+            k0_ = 0;
+            n0_ += cols_;
+        }
+        if (n0_ >= s.n) return finish();
+    } else {
+        if ((n0_ += cols_) >= s.n) {
+            n0_ = 0;
+            m0_ += rows_;
+        }
+        if (m0_ >= s.m) return finish();
+    }
+    start_fold();
+}
+
+GemmStats ArrayCore::run(const GemmJob& job) {
+    begin(job);
+    while (running_) step();
+    return stats_;
+}
+
+void ArrayCore::resolve() {
+    const size_t n = pending_.size();
+    if (n == 0) return;
+    exact_.resize(n);
+    captured_.resize(n);
+    for (size_t i = 0; i < n; ++i) exact_[i] = static_cast<uint16_t>(pending_[i].exact);
+    backend_.capture(transitions_.data(), exact_.data(), captured_.data(), n);
+    for (size_t i = 0; i < n; ++i) {
+        const Pending& q = pending_[i];
+        if (!q.slow || captured_[i] == exact_[i]) continue;
+        const int32_t delta = static_cast<int32_t>(static_cast<int16_t>(captured_[i])) - q.exact;
+        pes_[q.pe].psum += delta;
+        output_error_[static_cast<size_t>(q.m) * static_cast<size_t>(job_.shape.n) + static_cast<size_t>(q.n)] += delta;
+        ++stats_.wrong_products;
+    }
+    pending_.clear();
+    transitions_.clear();
+}
+
+void ArrayCore::finish() {
+    running_ = false;
+    stats_.wrong_outputs = static_cast<uint64_t>(std::count_if(output_error_.begin(), output_error_.end(), [](int32_t e) { return e != 0; }));
+}
+
+}  // namespace tesa

@@ -1,0 +1,52 @@
+// gemm.cpp -- dataflow names, statistics arithmetic and the closed-form cycle counts.
+#include "sc_models/gemm.h"
+
+#include "common/error.h"
+
+#include <algorithm>
+
+namespace tesa {
+
+Dataflow parse_dataflow(const std::string& name) {
+    if (name == "ws") return Dataflow::WeightStationary;
+    if (name == "os") return Dataflow::OutputStationary;
+    fail("unknown dataflow '" + name + "' (expected ws or os)");
+}
+
+const char* dataflow_name(Dataflow d) { return d == Dataflow::WeightStationary ? "ws" : "os"; }
+
+GemmStats& GemmStats::operator+=(const GemmStats& o) {
+    folds += o.folds;
+    cycles += o.cycles;
+    pe_cycles += o.pe_cycles;
+    busy_pe_cycles += o.busy_pe_cycles;
+    slow_cycles += o.slow_cycles;
+    wrong_products += o.wrong_products;
+    wrong_outputs += o.wrong_outputs;
+    return *this;
+}
+
+uint64_t expected_folds(Dataflow d, int rows, int cols, GemmShape s) {
+    auto tiles = [](int n, int t) { return static_cast<uint64_t>((n + t - 1) / t); };
+    return d == Dataflow::WeightStationary ? tiles(s.n, cols) * tiles(s.k, rows) : tiles(s.m, rows) * tiles(s.n, cols);
+}
+
+uint64_t expected_cycles(Dataflow d, int rows, int cols, GemmShape s) {
+    uint64_t total = 0;
+    if (d == Dataflow::WeightStationary) {
+        const uint64_t k_folds = static_cast<uint64_t>((s.k + rows - 1) / rows);
+        for (int n0 = 0; n0 < s.n; n0 += cols) {
+            const int nu = std::min(cols, s.n - n0);
+            total += k_folds * static_cast<uint64_t>(rows + s.m + rows + nu - 2);
+        }
+        return total;
+    }
+    for (int m0 = 0; m0 < s.m; m0 += rows)
+        for (int n0 = 0; n0 < s.n; n0 += cols) {
+            const int mu = std::min(rows, s.m - m0), nu = std::min(cols, s.n - n0);
+            total += static_cast<uint64_t>(s.k + mu + nu - 2 + rows);
+        }
+    return total;
+}
+
+}  // namespace tesa
