@@ -31,7 +31,9 @@ void ArrayCore::begin(const GemmJob& job) {
     output_error_.assign(static_cast<size_t>(s.m) * static_cast<size_t>(s.n), 0);
     rng_.reseed(job.seed);
     always_slow_ = job.regulation >= 1;
-    threshold_ = always_slow_ || job.regulation <= 0 ? 0 : static_cast<uint64_t>(job.regulation * 18446744073709551616.0);
+    feed_all_ = backend_.feeds_every_cycle();
+    log_keep_ = always_slow_ || job.regulation <= 0 ? 0 : std::log1p(-job.regulation);
+    until_slow_ = next_gap();
     m0_ = n0_ = k0_ = 0;
     running_ = true;
     start_fold();
@@ -108,10 +110,36 @@ void ArrayCore::step() {
     start_fold();
 }
 
+void ArrayCore::record(TraceWindow window) {
+    if (!window.pes.empty() && window.pes.size() != pes_.size()) fail("trace PE selection does not match the array size");
+    window_ = std::move(window);
+    recording_ = true;
+}
+
 GemmStats ArrayCore::run(const GemmJob& job) {
     begin(job);
     while (running_) step();
     return stats_;
+}
+
+void ArrayCore::enqueue(uint32_t idx, int16_t w_prev, int16_t x_prev, int16_t w, int16_t x, int32_t exact, int m, int n, bool slow) {
+    if (slow) {
+        ++stats_.slow_cycles;
+        until_slow_ = next_gap();
+    }
+    const bool feed = slow || feed_all_;
+    const uint16_t prev = Pe::pack(static_cast<int8_t>(w_prev), static_cast<int8_t>(x_prev), job_.weight_port);
+    const uint16_t cur = Pe::pack(static_cast<int8_t>(w), static_cast<int8_t>(x), job_.weight_port);
+    int64_t rec = -1;
+    if (recording_ && in_window(idx)) {
+        rec = static_cast<int64_t>(records_.size());
+        records_.push_back({stats_.cycles, static_cast<uint16_t>(idx / static_cast<uint32_t>(cols_)),
+                            static_cast<uint16_t>(idx % static_cast<uint32_t>(cols_)), prev, cur, exact, exact, m, n, slow});
+    }
+    if (feed) {
+        pending_.push_back({idx, exact, m, n, slow, rec});
+        transitions_.push_back({prev, cur});
+    }
 }
 
 void ArrayCore::resolve() {
@@ -126,6 +154,7 @@ void ArrayCore::resolve() {
         if (!q.slow || captured_[i] == exact_[i]) continue;
         const int32_t delta = static_cast<int32_t>(static_cast<int16_t>(captured_[i])) - q.exact;
         pes_[q.pe].psum += delta;
+        if (q.record >= 0) records_[static_cast<size_t>(q.record)].product += delta;
         output_error_[static_cast<size_t>(q.m) * static_cast<size_t>(job_.shape.n) + static_cast<size_t>(q.n)] += delta;
         ++stats_.wrong_products;
     }

@@ -15,9 +15,27 @@
 #include "sc_models/multiplier_backend.h"
 #include "sc_models/pe.h"
 
+#include <cmath>
+#include <cstdint>
 #include <vector>
 
 namespace tesa {
+
+// One busy PE-cycle as a trace records it (ArrayCore::record).
+struct PeCycleRecord {
+    uint64_t cycle;              // cycles since the job started
+    uint16_t row, col;
+    uint16_t previous, current;  // multiplier operand pairs a | b << 8
+    int32_t exact, product;      // the exact product and the one the PE added
+    int32_t m, n;                // the output it contributes to
+    bool slow;
+};
+
+// Which busy PE-cycles to record: a window of cycles (since the job's start) and a set of PEs.
+struct TraceWindow {
+    uint64_t first_cycle = 0, last_cycle = 0;  // inclusive
+    std::vector<bool> pes;                     // rows x cols, row-major; empty = all
+};
 
 class ArrayCore {
 public:
@@ -39,6 +57,11 @@ public:
     const Pe& pe(int r, int c) const { return pes_[static_cast<size_t>(r) * static_cast<size_t>(cols_) + static_cast<size_t>(c)]; }
     uint64_t cycle() const { return cycle_; }  // cycles since construction
 
+    // Records the busy PE-cycles inside `window` of the following jobs; take() hands them over.
+    void record(TraceWindow window);
+    void stop_recording() { recording_ = false; }
+    std::vector<PeCycleRecord>& records() { return records_; }
+
 private:
     enum class Phase { Load, Stream, Compute, Drain };
     struct Pending {  // a transition handed to the multiplier back-end this cycle
@@ -46,6 +69,7 @@ private:
         int32_t exact;
         int32_t m, n;  // the output it contributes to
         bool slow;
+        int64_t record;  // index into records_, or -1
     };
 
     Pe& at(int r, int c) { return pes_[static_cast<size_t>(r) * static_cast<size_t>(cols_) + static_cast<size_t>(c)]; }
@@ -56,17 +80,31 @@ private:
     void os_write_outputs();
     void finish();
 
-    // Per busy PE-cycle: count it, draw slow, and queue it for the back-end when needed.
-    void busy(uint32_t idx, uint16_t prev, uint16_t cur, int32_t exact, int m, int n) {
+    // Per busy PE-cycle: count it and, on slow cycles (geometric gaps: one draw per slow cycle,
+    // not per MAC) or when the back-end or a trace wants every cycle, queue it. Kept small so
+    // that it inlines into the dataflow loops; the rest is out of line.
+    void busy(uint32_t idx, int16_t w_prev, int16_t x_prev, int16_t w, int16_t x, int32_t exact, int m, int n) {
         ++stats_.busy_pe_cycles;
-        const bool slow = always_slow_ || (threshold_ && rng_.next() < threshold_);
-        stats_.slow_cycles += slow;
-        if (slow || backend_.feeds_every_cycle()) {
-            pending_.push_back({idx, exact, m, n, slow});
-            transitions_.push_back({prev, cur});
+        const bool slow = until_slow_ == 0;
+        if (!slow) {
+            --until_slow_;
+            if (!feed_all_ && !recording_) return;
         }
+        enqueue(idx, w_prev, x_prev, w, x, exact, m, n, slow);
+    }
+    void enqueue(uint32_t idx, int16_t w_prev, int16_t x_prev, int16_t w, int16_t x, int32_t exact, int m, int n, bool slow);
+    bool in_window(uint32_t idx) const {
+        return stats_.cycles >= window_.first_cycle && stats_.cycles <= window_.last_cycle && (window_.pes.empty() || window_.pes[idx]);
     }
     void resolve();
+    // Busy cycles before the next slow one: Geometric(regulation) by inversion, never for 0.
+    uint64_t next_gap() {
+        if (always_slow_) return 0;
+        if (log_keep_ == 0) return UINT64_MAX;
+        const double u = (static_cast<double>(rng_.next() >> 11) + 0.5) * 0x1.0p-53;  // (0, 1)
+        const double g = std::floor(std::log(u) / log_keep_);
+        return g >= 1.8e19 ? UINT64_MAX : static_cast<uint64_t>(g);
+    }
 
     int rows_, cols_;
     MultiplierBackend backend_;
@@ -82,11 +120,16 @@ private:
 
     Rng rng_;
     bool always_slow_ = false;
-    uint64_t threshold_ = 0;
+    bool feed_all_ = false;    // the back-end takes every busy cycle (co-simulation)
+    double log_keep_ = 0;      // log(1 - regulation); 0 when no cycle is slow
+    uint64_t until_slow_ = 0;  // busy cycles left before the next slow one
     std::vector<Pending> pending_;
     std::vector<MulTransition> transitions_;
     std::vector<uint16_t> exact_, captured_;
     std::vector<int32_t> output_error_;
+    bool recording_ = false;
+    TraceWindow window_;
+    std::vector<PeCycleRecord> records_;
 };
 
 }  // namespace tesa

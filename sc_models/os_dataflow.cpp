@@ -9,14 +9,13 @@ namespace tesa {
 
 void ArrayCore::os_cycle(bool compute) {
     const GemmShape s = job_.shape;
-    const WeightPort port = job_.weight_port;
     for (int r = rows_ - 1; r >= 0; --r) {
         const int k_left = t_ - r;
         const bool left_valid = compute && r < mu_ && k_left >= 0 && k_left < s.k;
-        const int8_t left_edge = left_valid ? job_.a[static_cast<size_t>(m0_ + r) * static_cast<size_t>(s.k) + static_cast<size_t>(k_left)] : 0;
+        const int16_t left_edge = left_valid ? job_.a[static_cast<size_t>(m0_ + r) * static_cast<size_t>(s.k) + static_cast<size_t>(k_left)] : 0;
         for (int c = cols_ - 1; c >= 0; --c) {
             Pe& p = at(r, c);
-            const uint16_t prev = p.multiplier_pair(port);
+            const int16_t w_prev = p.weight, x_prev = p.act;
             if (c > 0) {
                 const Pe& left = at(r, c - 1);
                 p.act = left.act;
@@ -37,7 +36,7 @@ void ArrayCore::os_cycle(bool compute) {
             if (!p.busy()) continue;
             const int32_t exact = static_cast<int32_t>(p.weight) * p.act;
             p.psum += exact;
-            busy(static_cast<uint32_t>(r * cols_ + c), prev, p.multiplier_pair(port), exact, m0_ + r, n0_ + c);
+            busy(static_cast<uint32_t>(r * cols_ + c), w_prev, x_prev, p.weight, p.act, exact, m0_ + r, n0_ + c);
         }
     }
     resolve();

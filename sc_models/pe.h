@@ -14,6 +14,8 @@
 namespace tesa {
 
 struct Pe {
+    // INT8 values held in int16_t: stores through a char type (int8_t) may alias any object, which
+    // would make the compiler reload the array's counters after every register write.
     int8_t weight = 0;
     int8_t act = 0;
     bool weight_valid = false;  // WS: this PE holds a weight of the current fold
@@ -22,7 +24,7 @@ struct Pe {
 
     bool busy() const { return weight_valid && act_valid; }
     // The multiplier's operand pair, packed a | b << 8 as the timed model's ports see it.
-    uint16_t multiplier_pair(WeightPort port) const { return pack(weight, act, port); }
+    uint16_t multiplier_pair(WeightPort port) const { return pack(static_cast<int8_t>(weight), static_cast<int8_t>(act), port); }
     static uint16_t pack(int8_t weight, int8_t act, WeightPort port) {
         const uint16_t w = static_cast<uint8_t>(weight), x = static_cast<uint8_t>(act);
         return port == WeightPort::A ? static_cast<uint16_t>(w | x << 8) : static_cast<uint16_t>(x | w << 8);

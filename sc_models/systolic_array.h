@@ -9,6 +9,10 @@
 
 #include <systemc>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace tesa {
 
 class SystolicArray : public sc_core::sc_module {
@@ -23,13 +27,31 @@ public:
     GemmStats run_gemm(const GemmJob& job);
 
     const ArrayCore& core() const { return core_; }
+    ArrayCore& core() { return core_; }
+
+    // Writes a VCD of the registers of `pes` ((row, column) pairs) over the job cycles
+    // [first, last] (values hold outside the window). Call before the simulation starts; the
+    // file appears (atomically) when close_vcd() runs or the module is destroyed.
+    void trace_vcd(const std::string& file, const std::vector<std::pair<int, int>>& pes, uint64_t first, uint64_t last);
+    void close_vcd();
+    ~SystolicArray() override;
 
 private:
+    struct Probe {  // what the VCD shows of one PE
+        int row = 0, col = 0;
+        int act = 0, weight = 0, psum = 0, product = 0;
+        bool act_valid = false, weight_valid = false, busy = false, slow = false, wrong = false;
+    };
     void on_clock();
+    void sample_probes();
 
     ArrayCore core_;
     sc_core::sc_event done_;
     bool pause_when_done_ = false;
+    std::vector<Probe> probes_;  // sized once, before sc_trace takes their addresses
+    sc_core::sc_trace_file* vcd_ = nullptr;
+    std::string vcd_file_, vcd_tmp_;
+    uint64_t vcd_first_ = 0, vcd_last_ = 0;
 };
 
 }  // namespace tesa

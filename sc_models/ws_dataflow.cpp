@@ -19,15 +19,14 @@ void ArrayCore::ws_load_weights() {
 
 void ArrayCore::ws_cycle(bool stream) {
     const GemmShape s = job_.shape;
-    const WeightPort port = job_.weight_port;
     // Rows bottom-up and columns right to left, so each neighbour is read before it is updated.
     for (int r = rows_ - 1; r >= 0; --r) {
         const int m_edge = t_ - r;  // activation row entering this array row now
         const bool edge_valid = stream && r < ku_ && m_edge >= 0 && m_edge < s.m;
-        const int8_t edge = edge_valid ? job_.a[static_cast<size_t>(m_edge) * static_cast<size_t>(s.k) + static_cast<size_t>(k0_ + r)] : 0;
+        const int16_t edge = edge_valid ? job_.a[static_cast<size_t>(m_edge) * static_cast<size_t>(s.k) + static_cast<size_t>(k0_ + r)] : 0;
         for (int c = cols_ - 1; c >= 0; --c) {
             Pe& p = at(r, c);
-            const uint16_t prev = p.multiplier_pair(port);
+            const int16_t w_prev = p.weight, x_prev = p.act;
             if (c > 0) {
                 const Pe& left = at(r, c - 1);
                 p.act = left.act;
@@ -43,7 +42,7 @@ void ArrayCore::ws_cycle(bool stream) {
             }
             const int32_t exact = static_cast<int32_t>(p.weight) * p.act;
             p.psum = above + exact;
-            busy(static_cast<uint32_t>(r * cols_ + c), prev, p.multiplier_pair(port), exact, t_ - r - c, n0_ + c);
+            busy(static_cast<uint32_t>(r * cols_ + c), w_prev, x_prev, p.weight, p.act, exact, t_ - r - c, n0_ + c);
         }
     }
     resolve();

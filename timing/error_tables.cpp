@@ -79,8 +79,9 @@ void write_vector(H5::Group& g, const std::string& name, const std::vector<T>& v
     H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
     H5::DSetCreatPropList props;
     if (v.size() > 4096) {
+        // 16 planes of a 3-D table, 64 Ki elements of a list: few chunks, each deflated alone.
         std::vector<hsize_t> chunk(dims);
-        chunk[0] = std::min<hsize_t>(chunk[0], 16);
+        chunk[0] = std::min<hsize_t>(chunk[0], dims.size() > 1 ? 16 : 65536);
         props.setChunk(static_cast<int>(chunk.size()), chunk.data());
         props.setDeflate(4);
     }

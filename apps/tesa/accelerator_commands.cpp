@@ -8,6 +8,7 @@ const std::vector<Command>& accelerator_commands() {
     static const std::vector<Command> commands = [] {
         std::vector<Command> all = all_commands();
         all.insert(all.end() - 1, make_gemm_command());  // before `version`
+        all.insert(all.end() - 1, make_array_study_command());
         return all;
     }();
     return commands;

@@ -7,5 +7,6 @@
 namespace tesa::cli {
 
 Command make_gemm_command();
+Command make_array_study_command();
 
 }  // namespace tesa::cli

@@ -144,10 +144,10 @@ double parse_number(const std::string& s, const std::string& what) {
     return v;
 }
 
-std::vector<std::string> split_list(const std::string& s) {
+std::vector<std::string> split_list(const std::string& s, char sep) {
     std::vector<std::string> items;
     std::stringstream in(s);
-    for (std::string item; std::getline(in, item, ',');)
+    for (std::string item; std::getline(in, item, sep);)
         if (!item.empty()) items.push_back(item);
     return items;
 }

@@ -32,8 +32,8 @@ std::filesystem::path run_and_write_study(const std::string& network, const Mode
 // A number from a list option; throws Error naming `what` when `s` is not one.
 double parse_number(const std::string& s, const std::string& what);
 
-// "a,b,c" -> {"a", "b", "c"} (empty items dropped).
-std::vector<std::string> split_list(const std::string& s);
+// "a,b,c" -> {"a", "b", "c"} (empty items dropped); `sep` other than ',' for nested lists.
+std::vector<std::string> split_list(const std::string& s, char sep = ',');
 
 // A committed network (or `file` if not empty), checked against the data set its name implies.
 Model load_network(const std::string& network, const std::string& file);

@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/rng.h"
 #include "compiler/injection.h"
+#include "sc_models/pe_trace_file.h"
 #include "sc_models/simulation_context.h"
 #include "sc_models/systolic_array.h"
 
@@ -36,6 +37,26 @@ std::vector<int8_t> random_matrix(size_t n, Rng& rng, int lo, int hi) {
     std::vector<int8_t> v(n);
     for (auto& x : v) x = static_cast<int8_t>(lo + static_cast<int>(rng.below(static_cast<uint32_t>(hi - lo + 1))));
     return v;
+}
+
+// "r,c;r,c;..." or "all".
+std::vector<std::pair<int, int>> parse_pes(const std::string& s, int rows, int cols) {
+    std::vector<std::pair<int, int>> pes;
+    if (s == "all") {
+        for (int r = 0; r < rows; ++r)
+            for (int c = 0; c < cols; ++c) pes.emplace_back(r, c);
+        return pes;
+    }
+    for (const std::string& item : split_list(s, ';')) {
+        const auto comma = item.find(',');
+        if (comma == std::string::npos) fail("--trace-pes '" + s + "': expected ROW,COL;ROW,COL;... or all");
+        const int r = static_cast<int>(parse_number(item.substr(0, comma), "--trace-pes row"));
+        const int c = static_cast<int>(parse_number(item.substr(comma + 1), "--trace-pes column"));
+        if (r < 0 || c < 0 || r >= rows || c >= cols)
+            fail("--trace-pes: PE " + item + " is outside the " + std::to_string(rows) + "x" + std::to_string(cols) + " array");
+        pes.emplace_back(r, c);
+    }
+    return pes;
 }
 
 std::string cosim_scales() {
@@ -89,6 +110,26 @@ int run_gemm(const po::variables_map& vm, Context& ctx) {
     sc_core::sc_clock clk("clk", sc_core::sc_time(clock_ps > 0 ? clock_ps : 1000.0, sc_core::SC_PS));
     SystolicArray array("array", rows, cols, std::move(backend));
     array.clk(clk);
+    const bool vcd = vm.count("vcd") > 0, trace = vm.count("trace") > 0;
+    uint64_t first = 0, last = 0;
+    if (vcd || trace) {
+        const std::string w = vm["trace-cycles"].as<std::string>();
+        const auto colon = w.find(':');
+        if (colon == std::string::npos) fail("--trace-cycles '" + w + "': expected FIRST:LAST");
+        first = static_cast<uint64_t>(parse_number(w.substr(0, colon), "--trace-cycles first"));
+        last = static_cast<uint64_t>(parse_number(w.substr(colon + 1), "--trace-cycles last"));
+        const auto pes = parse_pes(vm["trace-pes"].as<std::string>(), rows, cols);
+        if (vcd) {
+            array.trace_vcd(vm["vcd"].as<std::string>(), pes, first, last);
+        } else {
+            TraceWindow tw;
+            tw.first_cycle = first;
+            tw.last_cycle = last;
+            tw.pes.assign(static_cast<size_t>(rows) * static_cast<size_t>(cols), false);
+            for (const auto& [r, c] : pes) tw.pes[static_cast<size_t>(r) * static_cast<size_t>(cols) + static_cast<size_t>(c)] = true;
+            array.core().record(std::move(tw));
+        }
+    }
     const auto t0 = std::chrono::steady_clock::now();
     const GemmStats st = array.run_gemm(job);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -105,9 +146,29 @@ int run_gemm(const po::variables_map& vm, Context& ctx) {
         }
     if (mismatched) fail("internal error: " + std::to_string(mismatched) + " outputs disagree with the exact GEMM plus the recorded corrections");
 
+    if (vcd) array.close_vcd();
+    if (trace) {
+        PeTraceInfo info;
+        info.rows = rows;
+        info.cols = cols;
+        info.shape = s;
+        info.dataflow = dataflow_name(job.dataflow);
+        info.weight_port = weight_port_name(job.weight_port);
+        info.backend = multiplier_backend_name(kind);
+        info.clock_scale = scale;
+        info.clock_ps = clock_ps;
+        info.regulation = job.regulation;
+        info.seed = job.seed;
+        info.first_cycle = first;
+        info.last_cycle = last;
+        write_pe_trace(vm["trace"].as<std::string>(), array.core().records(), info);
+    }
+
     char buf[400];
-    std::snprintf(buf, sizeof buf, "array       %dx%d, %s dataflow, weight on port %s, %s multiplier, clock scale %.2f (T_clk %.1f ps)\n",
-                  rows, cols, dataflow_name(job.dataflow), weight_port_name(job.weight_port), multiplier_backend_name(kind), scale, clock_ps);
+    char clock[80] = "T_clk unknown without tables: simulated at 1 ns";
+    if (clock_ps > 0) std::snprintf(clock, sizeof clock, "T_clk %.1f ps", clock_ps);
+    std::snprintf(buf, sizeof buf, "array       %dx%d, %s dataflow, weight on port %s, %s multiplier, clock scale %.2f (%s)\n", rows,
+                  cols, dataflow_name(job.dataflow), weight_port_name(job.weight_port), multiplier_backend_name(kind), scale, clock);
     ctx.out << buf;
     std::snprintf(buf, sizeof buf, "gemm        M=%d N=%d K=%d, regulation %.4f, seed %llu\n", s.m, s.n, s.k, job.regulation,
                   static_cast<unsigned long long>(job.seed));
@@ -125,6 +186,8 @@ int run_gemm(const po::variables_map& vm, Context& ctx) {
     std::snprintf(buf, sizeof buf, "speed       %.3f s simulated %llu PE-cycles: %.2f M PE-cycles/s\n", secs,
                   static_cast<unsigned long long>(st.pe_cycles), static_cast<double>(st.pe_cycles) / secs / 1e6);
     ctx.out << buf;
+    if (vcd) ctx.out << "vcd         " << vm["vcd"].as<std::string>() << "\n";
+    if (trace) ctx.out << "trace       " << vm["trace"].as<std::string>() << " (" << array.core().records().size() << " PE-cycles)\n";
     return 0;
 }
 
@@ -157,6 +220,12 @@ Command make_gemm_command() {
              "error tables with full transitions (default <out>/tables/booth_mul_w8_typ_s<S>_step10.00.h5)")
             ("seed", po::value<uint64_t>()->default_value(1)->value_name("S"), "seed of the slow-cycle draws")
             ("data-seed", po::value<uint64_t>()->default_value(1)->value_name("S"), "seed of the random operands")
+            ("vcd", po::value<std::string>()->value_name("FILE"), "VCD (sc_trace) of the registers of --trace-pes over --trace-cycles")
+            ("trace", po::value<std::string>()->value_name("FILE"),
+             "HDF5 trace of every busy PE-cycle of --trace-pes over --trace-cycles (format: traces/README.md)")
+            ("trace-pes", po::value<std::string>()->default_value("0,0")->value_name("R,C;R,C|all"), "PEs the VCD / trace follow")
+            ("trace-cycles", po::value<std::string>()->default_value("0:999")->value_name("FIRST:LAST"),
+             "cycles (from the GEMM's start, inclusive) the VCD / trace cover")
             ("relu-activations", "activations in [0, 127] (after a ReLU) instead of [-128, 127]")
             ("out", po::value<std::string>()->default_value("tesa-out")->value_name("DIR"), "root directory of results");
     };

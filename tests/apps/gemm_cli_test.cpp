@@ -1,6 +1,13 @@
 // `tesa gemm`: both dataflows through the SystemC array (co-simulation back-end, compiled in),
 // cycles equal to the closed form, several runs in one process, and its input errors.
 #include "cli_test_util.h"
+#include "test_util.h"
+
+#include "common/file_util.h"
+#include "sc_models/pe_trace_file.h"
+
+#include <filesystem>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -31,6 +38,48 @@ TEST(GemmCli, BothDataflowsReportClosedFormCyclesAndErrors) {
     }
 }
 
+TEST(GemmCli, TracesHoldEveryBusyCycleOfTheChosenPes) {
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("tesa_gemm_" + std::to_string(::getpid()));
+    const std::string trace = (dir / "t.h5").string(), vcd = (dir / "t.vcd").string();
+    CliRun r = gemm({"--backend", "cosim", "--clock-scale", "0.8", "--array", "4x3", "--dataflow", "os", "--m", "9", "--n", "7", "--k",
+                     "11", "--regulation", "1", "--trace", trace, "--vcd", vcd, "--trace-pes", "all", "--trace-cycles", "0:100000"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    std::smatch mt;
+    ASSERT_TRUE(std::regex_search(r.out, mt, std::regex(R"((\d+) wrong products)"))) << r.out;
+    tesa::PeTraceInfo info;
+    const std::vector<tesa::PeCycleRecord> rs = tesa::read_pe_trace(trace, &info);
+    EXPECT_EQ(rs.size(), 9u * 7 * 11) << "every MAC of the GEMM";
+    uint64_t wrong = 0;
+    for (const auto& x : rs) {
+        wrong += x.product != x.exact;
+        EXPECT_EQ(x.exact, static_cast<int8_t>(x.current & 0xff) * static_cast<int8_t>(x.current >> 8));
+        EXPECT_TRUE(x.slow);
+    }
+    EXPECT_EQ(std::to_string(wrong), mt[1].str());
+    EXPECT_EQ(info.dataflow, "os");
+    EXPECT_EQ(info.rows, 4);
+    EXPECT_EQ(info.shape.k, 11);
+    const std::string v = tesa::read_file(vcd);
+    EXPECT_TRUE(contains(v, "$scope module pe_3_2 $end")) << v.substr(0, 400);
+    EXPECT_TRUE(contains(v, "$enddefinitions"));
+    EXPECT_FALSE(contains(r.out, "Info:")) << "SystemC's messages stay out of the report";
+
+    // one PE over a window: only its busy cycles inside the window
+    r = gemm({"--backend", "cosim", "--clock-scale", "0.8", "--array", "4x3", "--dataflow", "os", "--m", "9", "--n", "7", "--k", "11",
+              "--trace", trace, "--trace-pes", "1,2", "--trace-cycles", "5:12"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto one = tesa::read_pe_trace(trace);
+    ASSERT_FALSE(one.empty());
+    for (const auto& x : one) {
+        EXPECT_EQ(x.row, 1);
+        EXPECT_EQ(x.col, 2);
+        EXPECT_GE(x.cycle, 5u);
+        EXPECT_LE(x.cycle, 12u);
+    }
+    EXPECT_EQ(one.size(), 8u) << "PE (1,2) is busy in cycles r + c = 3 to 3 + K - 1 = 13, so in all of 5..12";
+    std::filesystem::remove_all(dir);
+}
+
 TEST(GemmCli, BadInputIsReported) {
     CliRun r = gemm({"--array", "16by16"});
     EXPECT_EQ(r.code, 1);
@@ -41,6 +90,9 @@ TEST(GemmCli, BadInputIsReported) {
     EXPECT_TRUE(contains(r.err, "no co-simulation model for clock scale 0.85")) << r.err;
     r = gemm({"--backend", "fast", "--tables", "/nonexistent/t.h5"});
     EXPECT_TRUE(contains(r.err, "/nonexistent/t.h5: no such file")) << r.err;
+    r = gemm({"--backend", "cosim", "--clock-scale", "0.8", "--trace", "/tmp/x.h5", "--trace-pes", "16,0"});
+    EXPECT_TRUE(contains(r.err, "PE 16,0 is outside the 16x16 array")) << r.err;
+    tesa::test::expect_error([] { tesa::read_pe_trace("/nonexistent/trace.h5"); }, {"/nonexistent/trace.h5: no such file"});
     r = gemm({"--backend", "cosim", "--clock-scale", "0.8", "--m", "0"});
     EXPECT_TRUE(contains(r.err, "must be positive")) << r.err;
 }

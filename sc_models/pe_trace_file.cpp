@@ -1,0 +1,157 @@
+// pe_trace_file.cpp -- HDF5 column datasets for PeCycleRecord, attributes for PeTraceInfo.
+#include "sc_models/pe_trace_file.h"
+
+#include "common/error.h"
+
+#include <H5Cpp.h>
+#include <unistd.h>
+
+#include <type_traits>
+
+namespace tesa {
+
+namespace {
+
+constexpr const char* kFormat = "tesa pe trace 1";
+
+template <class T>
+const H5::PredType& h5type() {
+    if constexpr (std::is_same_v<T, uint64_t>) return H5::PredType::NATIVE_UINT64;
+    else if constexpr (std::is_same_v<T, uint16_t>) return H5::PredType::NATIVE_UINT16;
+    else if constexpr (std::is_same_v<T, int32_t>) return H5::PredType::NATIVE_INT32;
+    else if constexpr (std::is_same_v<T, int8_t>) return H5::PredType::NATIVE_INT8;
+    else if constexpr (std::is_same_v<T, uint8_t>) return H5::PredType::NATIVE_UINT8;
+    else return H5::PredType::NATIVE_DOUBLE;
+}
+
+template <class T, class F>
+void column(H5::Group& g, const std::string& name, const std::vector<PeCycleRecord>& rs, F get) {
+    std::vector<T> v(rs.size());
+    for (size_t i = 0; i < rs.size(); ++i) v[i] = static_cast<T>(get(rs[i]));
+    hsize_t n = v.size();
+    H5::DataSpace space(1, &n);
+    H5::DataSet ds = g.createDataSet(name, h5type<T>(), space);
+    if (n) ds.write(v.data(), h5type<T>());
+}
+
+template <class T>
+std::vector<T> read_column(const H5::Group& g, const std::string& name, size_t expect, const std::string& file) {
+    H5::DataSet ds = g.openDataSet(name);
+    const hssize_t n = ds.getSpace().getSimpleExtentNpoints();
+    if (static_cast<size_t>(n) != expect) fail(file + ": column " + name + " has " + std::to_string(n) + " rows, expected " + std::to_string(expect));
+    std::vector<T> v(static_cast<size_t>(n));
+    if (n) ds.read(v.data(), h5type<T>());
+    return v;
+}
+
+void attr(H5::H5Object& o, const std::string& name, const std::string& value) {
+    H5::StrType t(H5::PredType::C_S1, value.size() ? value.size() : 1);
+    o.createAttribute(name, t, H5::DataSpace(H5S_SCALAR)).write(t, value.size() ? value.c_str() : " ");
+}
+void attr(H5::H5Object& o, const std::string& name, double value) {
+    o.createAttribute(name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(H5S_SCALAR)).write(H5::PredType::NATIVE_DOUBLE, &value);
+}
+std::string read_str(const H5::H5Object& o, const std::string& name) {
+    H5::Attribute a = o.openAttribute(name);
+    std::string s;
+    a.read(a.getStrType(), s);
+    return s == " " ? std::string() : s;
+}
+double read_num(const H5::H5Object& o, const std::string& name) {
+    double v = 0;
+    o.openAttribute(name).read(H5::PredType::NATIVE_DOUBLE, &v);
+    return v;
+}
+
+}  // namespace
+
+void write_pe_trace(const std::filesystem::path& file, const std::vector<PeCycleRecord>& rs, const PeTraceInfo& info) {
+    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+    std::filesystem::path tmp = file;
+    tmp += ".tmp-" + std::to_string(::getpid());
+    try {
+        H5::Exception::dontPrint();
+        H5::H5File f(tmp.string(), H5F_ACC_TRUNC);
+        H5::Group root = f.openGroup("/");
+        attr(root, "format", std::string(kFormat));
+        attr(root, "rows", info.rows);
+        attr(root, "cols", info.cols);
+        attr(root, "M", info.shape.m);
+        attr(root, "N", info.shape.n);
+        attr(root, "K", info.shape.k);
+        attr(root, "dataflow", info.dataflow);
+        attr(root, "weight_port", info.weight_port);
+        attr(root, "backend", info.backend);
+        attr(root, "clock_scale", info.clock_scale);
+        attr(root, "clock_ps", info.clock_ps);
+        attr(root, "regulation", info.regulation);
+        attr(root, "seed", std::to_string(info.seed));  // a string: seeds may exceed 2^53
+        attr(root, "first_cycle", static_cast<double>(info.first_cycle));
+        attr(root, "last_cycle", static_cast<double>(info.last_cycle));
+        attr(root, "records", static_cast<double>(rs.size()));
+        H5::Group g = f.createGroup("/pe_cycles");
+        column<uint64_t>(g, "cycle", rs, [](const PeCycleRecord& r) { return r.cycle; });
+        column<uint16_t>(g, "row", rs, [](const PeCycleRecord& r) { return r.row; });
+        column<uint16_t>(g, "col", rs, [](const PeCycleRecord& r) { return r.col; });
+        column<int8_t>(g, "a_prev", rs, [](const PeCycleRecord& r) { return static_cast<int8_t>(r.previous & 0xff); });
+        column<int8_t>(g, "b_prev", rs, [](const PeCycleRecord& r) { return static_cast<int8_t>(r.previous >> 8); });
+        column<int8_t>(g, "a", rs, [](const PeCycleRecord& r) { return static_cast<int8_t>(r.current & 0xff); });
+        column<int8_t>(g, "b", rs, [](const PeCycleRecord& r) { return static_cast<int8_t>(r.current >> 8); });
+        column<int32_t>(g, "exact", rs, [](const PeCycleRecord& r) { return r.exact; });
+        column<int32_t>(g, "product", rs, [](const PeCycleRecord& r) { return r.product; });
+        column<uint8_t>(g, "slow", rs, [](const PeCycleRecord& r) { return r.slow; });
+        column<int32_t>(g, "m", rs, [](const PeCycleRecord& r) { return r.m; });
+        column<int32_t>(g, "n", rs, [](const PeCycleRecord& r) { return r.n; });
+    } catch (const H5::Exception& e) {
+        std::error_code ec;
+        std::filesystem::remove(tmp, ec);
+        fail(file.string() + ": cannot write the PE trace: " + e.getDetailMsg());
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, file, ec);
+    if (ec) fail(file.string() + ": cannot move into place: " + ec.message());
+}
+
+std::vector<PeCycleRecord> read_pe_trace(const std::filesystem::path& file, PeTraceInfo* info) {
+    if (!std::filesystem::exists(file)) fail(file.string() + ": no such file");
+    const std::string name = file.string();
+    std::vector<PeCycleRecord> rs;
+    try {
+        H5::Exception::dontPrint();
+        H5::H5File f(name, H5F_ACC_RDONLY);
+        H5::Group root = f.openGroup("/");
+        if (!root.attrExists("format") || read_str(root, "format") != kFormat) fail(name + ": not a tesa PE trace (attribute 'format')");
+        if (info) {
+            info->rows = static_cast<int>(read_num(root, "rows"));
+            info->cols = static_cast<int>(read_num(root, "cols"));
+            info->shape = {static_cast<int>(read_num(root, "M")), static_cast<int>(read_num(root, "N")), static_cast<int>(read_num(root, "K"))};
+            info->dataflow = read_str(root, "dataflow");
+            info->weight_port = read_str(root, "weight_port");
+            info->backend = read_str(root, "backend");
+            info->clock_scale = read_num(root, "clock_scale");
+            info->clock_ps = read_num(root, "clock_ps");
+            info->regulation = read_num(root, "regulation");
+            info->seed = std::stoull(read_str(root, "seed"));
+            info->first_cycle = static_cast<uint64_t>(read_num(root, "first_cycle"));
+            info->last_cycle = static_cast<uint64_t>(read_num(root, "last_cycle"));
+        }
+        const size_t n = static_cast<size_t>(read_num(root, "records"));
+        H5::Group g = f.openGroup("/pe_cycles");
+        const auto cycle = read_column<uint64_t>(g, "cycle", n, name);
+        const auto row = read_column<uint16_t>(g, "row", n, name), col = read_column<uint16_t>(g, "col", n, name);
+        const auto ap = read_column<int8_t>(g, "a_prev", n, name), bp = read_column<int8_t>(g, "b_prev", n, name);
+        const auto a = read_column<int8_t>(g, "a", n, name), b = read_column<int8_t>(g, "b", n, name);
+        const auto exact = read_column<int32_t>(g, "exact", n, name), product = read_column<int32_t>(g, "product", n, name);
+        const auto slow = read_column<uint8_t>(g, "slow", n, name);
+        const auto m = read_column<int32_t>(g, "m", n, name), nn = read_column<int32_t>(g, "n", n, name);
+        rs.resize(n);
+        auto pair = [](int8_t x, int8_t y) { return static_cast<uint16_t>(static_cast<uint8_t>(x) | static_cast<uint8_t>(y) << 8); };
+        for (size_t i = 0; i < n; ++i)
+            rs[i] = {cycle[i], row[i], col[i], pair(ap[i], bp[i]), pair(a[i], b[i]), exact[i], product[i], m[i], nn[i], slow[i] != 0};
+    } catch (const H5::Exception& e) {
+        fail(name + ": cannot read the PE trace: " + e.getDetailMsg());
+    }
+    return rs;
+}
+
+}  // namespace tesa
