@@ -16,8 +16,8 @@ namespace tesa {
 struct Pe {
     // INT8 values held in int16_t: stores through a char type (int8_t) may alias any object, which
     // would make the compiler reload the array's counters after every register write.
-    int8_t weight = 0;
-    int8_t act = 0;
+    int16_t weight = 0;
+    int16_t act = 0;
     bool weight_valid = false;  // WS: this PE holds a weight of the current fold
     bool act_valid = false;
     int32_t psum = 0;
