@@ -11,8 +11,15 @@ namespace tesa {
 ArrayCore::ArrayCore(int rows, int cols, MultiplierBackend backend) : rows_(rows), cols_(cols), backend_(std::move(backend)) {
     if (rows < 1 || cols < 1 || rows > 1024 || cols > 1024)
         fail("systolic array size " + std::to_string(rows) + "x" + std::to_string(cols) + " out of range (1..1024 each)");
-    pes_.resize(static_cast<size_t>(rows) * static_cast<size_t>(cols));
-    const size_t n = pes_.size();
+    const size_t n = static_cast<size_t>(rows) * static_cast<size_t>(cols);
+    weight_.assign(n, 0);
+    act_.assign(n, 0);
+    weight_valid_.assign(n, 0);
+    act_valid_.assign(n, 0);
+    psum_.assign(n, 0);
+    busy_.assign(static_cast<size_t>(cols), 0);
+    old_weight_.assign(static_cast<size_t>(cols), 0);
+    old_act_.assign(static_cast<size_t>(cols), 0);
     pending_.reserve(n);
     transitions_.reserve(n);
     exact_.reserve(n);
@@ -43,9 +50,8 @@ void ArrayCore::start_fold() {
     ++stats_.folds;
     // A fold boundary clears the valid bits (data of the last fold still in flight in unused
     // rows / columns must not meet the new fold's operands); operand values stay, as in hardware.
-    for (Pe& p : pes_) p.act_valid = false;
-    if (job_.dataflow == Dataflow::OutputStationary)
-        for (Pe& p : pes_) p.weight_valid = false;
+    std::fill(act_valid_.begin(), act_valid_.end(), 0);
+    if (job_.dataflow == Dataflow::OutputStationary) std::fill(weight_valid_.begin(), weight_valid_.end(), 0);
     const GemmShape s = job_.shape;
     t_ = 0;
     if (job_.dataflow == Dataflow::WeightStationary) {
@@ -58,7 +64,7 @@ void ArrayCore::start_fold() {
         nu_ = std::min(cols_, s.n - n0_);
         phase_ = Phase::Compute;
         phase_len_ = s.k + mu_ + nu_ - 2;
-        for (Pe& p : pes_) p.psum = 0;
+        std::fill(psum_.begin(), psum_.end(), 0);
     }
 }
 
@@ -111,7 +117,7 @@ void ArrayCore::step() {
 }
 
 void ArrayCore::record(TraceWindow window) {
-    if (!window.pes.empty() && window.pes.size() != pes_.size()) fail("trace PE selection does not match the array size");
+    if (!window.pes.empty() && window.pes.size() != psum_.size()) fail("trace PE selection does not match the array size");
     window_ = std::move(window);
     recording_ = true;
 }
@@ -136,10 +142,51 @@ void ArrayCore::enqueue(uint32_t idx, int16_t w_prev, int16_t x_prev, int16_t w,
         records_.push_back({stats_.cycles, static_cast<uint16_t>(idx / static_cast<uint32_t>(cols_)),
                             static_cast<uint16_t>(idx % static_cast<uint32_t>(cols_)), prev, cur, exact, exact, m, n, slow});
     }
-    if (feed) {
-        pending_.push_back({idx, exact, m, n, slow, rec});
-        transitions_.push_back({prev, cur});
+    if (!feed) return;
+    if (backend_.is_fast()) {  // look up now: the row below has already read this PE's old psum
+        const uint16_t captured = backend_.capture_fast(prev, cur, static_cast<uint16_t>(exact));
+        if (captured != static_cast<uint16_t>(exact)) apply_wrong(idx, exact, captured, m, n, rec);
+        return;
     }
+    pending_.push_back({idx, exact, m, n, slow, rec});
+    transitions_.push_back({prev, cur});
+}
+
+void ArrayCore::apply_wrong(uint32_t idx, int32_t exact, uint16_t captured, int m, int n, int64_t rec) {
+    const int32_t delta = static_cast<int32_t>(static_cast<int16_t>(captured)) - exact;
+    psum_[idx] += delta;
+    output_error_[static_cast<size_t>(m) * static_cast<size_t>(job_.shape.n) + static_cast<size_t>(n)] += delta;
+    if (rec >= 0) records_[static_cast<size_t>(rec)].product += delta;
+    ++stats_.wrong_products;
+}
+
+void ArrayCore::scan_row(int r, uint64_t count, const int16_t* w_prev, const int16_t* x_prev, int m_of_col0, int m_step) {
+    const size_t row = index(r, 0);
+    const uint8_t* busy = busy_.data();
+    stats_.busy_pe_cycles += count;
+    auto queue = [&](int c, bool slow) {
+        const size_t i = row + static_cast<size_t>(c);
+        enqueue(static_cast<uint32_t>(i), w_prev[c], x_prev[c], weight_[i], act_[i], int32_t{weight_[i]} * act_[i], m_of_col0 + m_step * c,
+                n0_ + c, slow);
+    };
+    if (feed_all_ || recording_) {  // every busy PE, in column order
+        for (int c = 0; c < cols_; ++c) {
+            if (!busy[c]) continue;
+            const bool slow = until_slow_ == 0;
+            if (!slow) --until_slow_;
+            queue(c, slow);
+        }
+        return;
+    }
+    // Only the slow ones: skip until_slow_ busy PEs at a time (enqueue draws the next gap).
+    int c = 0;
+    while (until_slow_ < count) {
+        count -= until_slow_ + 1;
+        for (uint64_t skip = until_slow_;; ++c)
+            if (busy[c] && skip-- == 0) break;
+        queue(c++, true);
+    }
+    until_slow_ -= count;
 }
 
 void ArrayCore::resolve() {
@@ -151,12 +198,7 @@ void ArrayCore::resolve() {
     backend_.capture(transitions_.data(), exact_.data(), captured_.data(), n);
     for (size_t i = 0; i < n; ++i) {
         const Pending& q = pending_[i];
-        if (!q.slow || captured_[i] == exact_[i]) continue;
-        const int32_t delta = static_cast<int32_t>(static_cast<int16_t>(captured_[i])) - q.exact;
-        pes_[q.pe].psum += delta;
-        if (q.record >= 0) records_[static_cast<size_t>(q.record)].product += delta;
-        output_error_[static_cast<size_t>(q.m) * static_cast<size_t>(job_.shape.n) + static_cast<size_t>(q.n)] += delta;
-        ++stats_.wrong_products;
+        if (q.slow && captured_[i] != exact_[i]) apply_wrong(q.pe, q.exact, captured_[i], q.m, q.n, q.record);
     }
     pending_.clear();
     transitions_.clear();

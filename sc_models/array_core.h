@@ -1,5 +1,6 @@
-// array_core.h -- the cycle-accurate R x C systolic array as plain C++: the state of every PE in
-// one flat array and a step() that advances the whole array by one clock cycle. The SystemC
+// array_core.h -- the cycle-accurate R x C systolic array as plain C++: the registers of all PEs
+// as flat per-register arrays (row-major; a row shifts or adds as one vector operation) and a
+// step() that advances the whole array by one clock cycle. The SystemC
 // module (systolic_array.h) calls step() from its single clocked process; tests and sweeps may
 // call it directly.
 //
@@ -54,7 +55,16 @@ public:
     const GemmStats& stats() const { return stats_; }  // of the current / last job
     // C - exact GEMM of the last job (M x N), the sum of the corrections that reached each output.
     const std::vector<int32_t>& output_errors() const { return output_error_; }
-    const Pe& pe(int r, int c) const { return pes_[static_cast<size_t>(r) * static_cast<size_t>(cols_) + static_cast<size_t>(c)]; }
+    Pe pe(int r, int c) const {  // the registers of one PE
+        const size_t i = static_cast<size_t>(r) * static_cast<size_t>(cols_) + static_cast<size_t>(c);
+        Pe p;
+        p.weight = weight_[i];
+        p.act = act_[i];
+        p.weight_valid = weight_valid_[i] != 0;
+        p.act_valid = act_valid_[i] != 0;
+        p.psum = psum_[i];
+        return p;
+    }
     uint64_t cycle() const { return cycle_; }  // cycles since construction
 
     // Records the busy PE-cycles inside `window` of the following jobs; take() hands them over.
@@ -72,7 +82,11 @@ private:
         int64_t record;  // index into records_, or -1
     };
 
-    Pe& at(int r, int c) { return pes_[static_cast<size_t>(r) * static_cast<size_t>(cols_) + static_cast<size_t>(c)]; }
+    size_t index(int r, int c) const { return static_cast<size_t>(r) * static_cast<size_t>(cols_) + static_cast<size_t>(c); }
+    // After a row's vector update (`count` busy PEs, flagged in busy_): hand the slow ones (or, for
+    // co-simulation and traces, all busy ones) to enqueue; `w_prev` / `x_prev` are the row's
+    // operands one cycle earlier, (m_base - c, n0 + c) or (m_base, n0 + c) the outputs.
+    void scan_row(int r, uint64_t count, const int16_t* w_prev, const int16_t* x_prev, int m_of_col0, int m_step);
     void start_fold();
     void ws_cycle(bool stream);
     void ws_load_weights();
@@ -80,23 +94,12 @@ private:
     void os_write_outputs();
     void finish();
 
-    // Per busy PE-cycle: count it and, on slow cycles (geometric gaps: one draw per slow cycle,
-    // not per MAC) or when the back-end or a trace wants every cycle, queue it. Kept small so
-    // that it inlines into the dataflow loops; the rest is out of line.
-    void busy(uint32_t idx, int16_t w_prev, int16_t x_prev, int16_t w, int16_t x, int32_t exact, int m, int n) {
-        ++stats_.busy_pe_cycles;
-        const bool slow = until_slow_ == 0;
-        if (!slow) {
-            --until_slow_;
-            if (!feed_all_ && !recording_) return;
-        }
-        enqueue(idx, w_prev, x_prev, w, x, exact, m, n, slow);
-    }
     void enqueue(uint32_t idx, int16_t w_prev, int16_t x_prev, int16_t w, int16_t x, int32_t exact, int m, int n, bool slow);
     bool in_window(uint32_t idx) const {
         return stats_.cycles >= window_.first_cycle && stats_.cycles <= window_.last_cycle && (window_.pes.empty() || window_.pes[idx]);
     }
     void resolve();
+    void apply_wrong(uint32_t idx, int32_t exact, uint16_t captured, int m, int n, int64_t rec);
     // Busy cycles before the next slow one: Geometric(regulation) by inversion, never for 0.
     uint64_t next_gap() {
         if (always_slow_) return 0;
@@ -108,7 +111,11 @@ private:
 
     int rows_, cols_;
     MultiplierBackend backend_;
-    std::vector<Pe> pes_;
+    // registers, rows x cols each
+    std::vector<int16_t> weight_, act_;
+    std::vector<uint8_t> weight_valid_, act_valid_, busy_;
+    std::vector<int32_t> psum_;
+    std::vector<int16_t> old_weight_, old_act_;  // one row: the operands before this cycle's shift
     uint64_t cycle_ = 0;
 
     GemmJob job_;

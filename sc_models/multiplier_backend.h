@@ -54,6 +54,11 @@ public:
     // Whether every busy transition must be fed (co-simulation) or only the slow ones.
     bool feeds_every_cycle() const { return kind_ == MultiplierBackendKind::Cosim; }
 
+    // One transition on the fast back-end (no batch to fill for a single lookup).
+    bool is_fast() const { return kind_ == MultiplierBackendKind::Fast; }
+    uint16_t capture_fast(uint16_t previous, uint16_t current, uint16_t exact) const {
+        return static_cast<uint16_t>(table_->capture(previous, current, exact));
+    }
     // captured[i] for t[i], exact[i] being t[i].current's exact product pattern.
     void capture(const MulTransition* t, const uint16_t* exact, uint16_t* captured, size_t n) {
         if (kind_ == MultiplierBackendKind::Fast) {

@@ -86,7 +86,7 @@ void SystolicArray::sample_probes() {
     if (cycle < vcd_first_ || cycle > vcd_last_) return;
     const std::vector<PeCycleRecord>& rec = core_.records();
     for (Probe& p : probes_) {
-        const Pe& pe = core_.pe(p.row, p.col);
+        const Pe pe = core_.pe(p.row, p.col);
         p.act = pe.act;
         p.act_valid = pe.act_valid;
         p.weight = pe.weight;
