@@ -12,14 +12,14 @@ ArrayCore::ArrayCore(int rows, int cols, MultiplierBackend backend) : rows_(rows
     if (rows < 1 || cols < 1 || rows > 1024 || cols > 1024)
         fail("systolic array size " + std::to_string(rows) + "x" + std::to_string(cols) + " out of range (1..1024 each)");
     const size_t n = static_cast<size_t>(rows) * static_cast<size_t>(cols);
-    weight_.assign(n, 0);
-    act_.assign(n, 0);
-    weight_valid_.assign(n, 0);
-    act_valid_.assign(n, 0);
+    for (Bank& b : bank_) {
+        b.weight.assign(n, 0);
+        b.act.assign(n, 0);
+        b.weight_valid.assign(n, 0);
+        b.act_valid.assign(n, 0);
+    }
     psum_.assign(n, 0);
     busy_.assign(static_cast<size_t>(cols), 0);
-    old_weight_.assign(static_cast<size_t>(cols), 0);
-    old_act_.assign(static_cast<size_t>(cols), 0);
     pending_.reserve(n);
     transitions_.reserve(n);
     exact_.reserve(n);
@@ -50,8 +50,9 @@ void ArrayCore::start_fold() {
     ++stats_.folds;
     // A fold boundary clears the valid bits (data of the last fold still in flight in unused
     // rows / columns must not meet the new fold's operands); operand values stay, as in hardware.
-    std::fill(act_valid_.begin(), act_valid_.end(), 0);
-    if (job_.dataflow == Dataflow::OutputStationary) std::fill(weight_valid_.begin(), weight_valid_.end(), 0);
+    Bank& now = bank_[cur_];
+    std::fill(now.act_valid.begin(), now.act_valid.end(), 0);
+    if (job_.dataflow == Dataflow::OutputStationary) std::fill(now.weight_valid.begin(), now.weight_valid.end(), 0);
     const GemmShape s = job_.shape;
     t_ = 0;
     if (job_.dataflow == Dataflow::WeightStationary) {
@@ -160,13 +161,14 @@ void ArrayCore::apply_wrong(uint32_t idx, int32_t exact, uint16_t captured, int 
     ++stats_.wrong_products;
 }
 
-void ArrayCore::scan_row(int r, uint64_t count, const int16_t* w_prev, const int16_t* x_prev, int m_of_col0, int m_step) {
+void ArrayCore::scan_row(int r, uint64_t count, const int16_t* w, const int16_t* x, const int16_t* w_prev, const int16_t* x_prev,
+                         int m_of_col0, int m_step) {
     const size_t row = index(r, 0);
     const uint8_t* busy = busy_.data();
     stats_.busy_pe_cycles += count;
     auto queue = [&](int c, bool slow) {
         const size_t i = row + static_cast<size_t>(c);
-        enqueue(static_cast<uint32_t>(i), w_prev[c], x_prev[c], weight_[i], act_[i], int32_t{weight_[i]} * act_[i], m_of_col0 + m_step * c,
+        enqueue(static_cast<uint32_t>(i), w_prev[c], x_prev[c], w[c], x[c], int32_t{w[c]} * x[c], m_of_col0 + m_step * c,
                 n0_ + c, slow);
     };
     if (feed_all_ || recording_) {  // every busy PE, in column order

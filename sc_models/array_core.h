@@ -58,10 +58,11 @@ public:
     Pe pe(int r, int c) const {  // the registers of one PE
         const size_t i = static_cast<size_t>(r) * static_cast<size_t>(cols_) + static_cast<size_t>(c);
         Pe p;
-        p.weight = weight_[i];
-        p.act = act_[i];
-        p.weight_valid = weight_valid_[i] != 0;
-        p.act_valid = act_valid_[i] != 0;
+        const Bank& b = bank_[cur_];
+        p.weight = b.weight[i];
+        p.act = b.act[i];
+        p.weight_valid = b.weight_valid[i] != 0;
+        p.act_valid = b.act_valid[i] != 0;
         p.psum = psum_[i];
         return p;
     }
@@ -84,9 +85,10 @@ private:
 
     size_t index(int r, int c) const { return static_cast<size_t>(r) * static_cast<size_t>(cols_) + static_cast<size_t>(c); }
     // After a row's vector update (`count` busy PEs, flagged in busy_): hand the slow ones (or, for
-    // co-simulation and traces, all busy ones) to enqueue; `w_prev` / `x_prev` are the row's
-    // operands one cycle earlier, (m_base - c, n0 + c) or (m_base, n0 + c) the outputs.
-    void scan_row(int r, uint64_t count, const int16_t* w_prev, const int16_t* x_prev, int m_of_col0, int m_step);
+    // co-simulation and traces, all busy ones) to enqueue; w / x are the row's operands now,
+    // w_prev / x_prev one cycle earlier; PE c contributes to output (m_of_col0 + m_step c, n0 + c).
+    void scan_row(int r, uint64_t count, const int16_t* w, const int16_t* x, const int16_t* w_prev, const int16_t* x_prev,
+                  int m_of_col0, int m_step);
     void start_fold();
     void ws_cycle(bool stream);
     void ws_load_weights();
@@ -111,11 +113,17 @@ private:
 
     int rows_, cols_;
     MultiplierBackend backend_;
-    // registers, rows x cols each
-    std::vector<int16_t> weight_, act_;
-    std::vector<uint8_t> weight_valid_, act_valid_, busy_;
-    std::vector<int32_t> psum_;
-    std::vector<int16_t> old_weight_, old_act_;  // one row: the operands before this cycle's shift
+    // The moving registers, rows x cols each, in two banks: a cycle reads bank cur_ (the values
+    // of the cycle before, which are also the multipliers' previous operands) and writes the
+    // other. Stationary weights (WS) are written to both.
+    struct Bank {
+        std::vector<int16_t> weight, act;
+        std::vector<uint8_t> weight_valid, act_valid;
+    };
+    Bank bank_[2];
+    int cur_ = 0;
+    std::vector<int32_t> psum_;  // partial sums move down in place, rows bottom-up
+    std::vector<uint8_t> busy_;  // one row
     uint64_t cycle_ = 0;
 
     GemmJob job_;

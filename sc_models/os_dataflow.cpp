@@ -5,32 +5,39 @@
 // in R cycles (the edges drive zeros meanwhile) and are written to C.
 #include "sc_models/array_core.h"
 
-#include <cstring>
-
 namespace tesa {
 
 void ArrayCore::os_cycle(bool compute) {
     const GemmShape s = job_.shape;
     const size_t C = static_cast<size_t>(cols_);
-    // Rows bottom-up, so each row takes the weights of the row above before they move.
+    const Bank& old = bank_[cur_];
+    Bank& now = bank_[cur_ ^ 1];
+    uint8_t* busy = busy_.data();
     for (int r = rows_ - 1; r >= 0; --r) {
         const int k_left = t_ - r;
         const bool left_valid = compute && r < mu_ && k_left >= 0 && k_left < s.k;
         const size_t row = index(r, 0);
-        int16_t* act = act_.data() + row;
-        uint8_t* av = act_valid_.data() + row;
-        int16_t* w = weight_.data() + row;
-        uint8_t* wv = weight_valid_.data() + row;
+        const int16_t* x_old = old.act.data() + row;
+        const uint8_t* xv_old = old.act_valid.data() + row;
+        const int16_t* w_old = old.weight.data() + row;
+        int16_t* x = now.act.data() + row;
+        uint8_t* xv = now.act_valid.data() + row;
+        int16_t* w = now.weight.data() + row;
+        uint8_t* wv = now.weight_valid.data() + row;
         int32_t* ps = psum_.data() + row;
-        std::memcpy(old_act_.data(), act, C * sizeof(int16_t));
-        std::memcpy(old_weight_.data(), w, C * sizeof(int16_t));
-        std::memmove(act + 1, act, (C - 1) * sizeof(int16_t));
-        std::memmove(av + 1, av, C - 1);
-        act[0] = left_valid ? job_.a[static_cast<size_t>(m0_ + r) * static_cast<size_t>(s.k) + static_cast<size_t>(k_left)] : 0;
-        av[0] = left_valid;
+        x[0] = left_valid ? job_.a[static_cast<size_t>(m0_ + r) * static_cast<size_t>(s.k) + static_cast<size_t>(k_left)] : 0;
+        xv[0] = left_valid;
+        for (size_t c = 1; c < C; ++c) {
+            x[c] = x_old[c - 1];
+            xv[c] = xv_old[c - 1];
+        }
         if (r > 0) {
-            std::memcpy(w, w - C, C * sizeof(int16_t));
-            std::memcpy(wv, wv - C, C);
+            const int16_t* w_above = w_old - C;
+            const uint8_t* wv_above = old.weight_valid.data() + row - C;
+            for (size_t c = 0; c < C; ++c) {
+                w[c] = w_above[c];
+                wv[c] = wv_above[c];
+            }
         } else {
             for (size_t c = 0; c < C; ++c) {
                 const int k_top = t_ - static_cast<int>(c);
@@ -39,16 +46,16 @@ void ArrayCore::os_cycle(bool compute) {
                 w[c] = valid ? job_.b[static_cast<size_t>(k_top) * static_cast<size_t>(s.n) + static_cast<size_t>(n0_) + c] : 0;
             }
         }
-        uint8_t* busy = busy_.data();
         unsigned count = 0;
         for (size_t c = 0; c < C; ++c) {
-            const uint8_t b = av[c] & wv[c];
+            const uint8_t b = xv[c] & wv[c];
             busy[c] = b;
             count += b;
-            ps[c] += b ? int32_t{w[c]} * act[c] : 0;
+            ps[c] += b ? int32_t{w[c]} * x[c] : 0;
         }
-        if (count) scan_row(r, count, old_weight_.data(), old_act_.data(), m0_ + r, 0);
+        if (count) scan_row(r, count, w, x, w_old, x_old, m0_ + r, 0);
     }
+    cur_ ^= 1;
     resolve();
 }
 
