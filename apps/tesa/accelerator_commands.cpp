@@ -7,6 +7,7 @@ namespace tesa::cli {
 const std::vector<Command>& accelerator_commands() {
     static const std::vector<Command> commands = [] {
         std::vector<Command> all = all_commands();
+        all.insert(all.begin(), make_flow_command());  // the flow reaches the accelerator, so it lives here
         all.insert(all.end() - 1, make_gemm_command());  // before `version`
         all.insert(all.end() - 1, make_array_study_command());
         return all;

@@ -3,10 +3,32 @@
 #pragma once
 
 #include "apps/tesa/commands.h"
+#include "sc_models/gemm.h"
+#include "sc_models/multiplier_backend.h"
 
 namespace tesa::cli {
 
+Command make_flow_command();
 Command make_gemm_command();
 Command make_array_study_command();
+
+struct ArrayStudyOptions {
+    int rows = 16, cols = 16;
+    std::vector<Dataflow> dataflows{Dataflow::WeightStationary, Dataflow::OutputStationary};
+    std::vector<WeightPort> ports{WeightPort::A, WeightPort::B};
+    std::vector<std::string> regulations{"1.5sigma"};
+    int seeds = 1;
+    uint64_t first_seed = 1;
+    MultiplierBackendKind backend = MultiplierBackendKind::Fast;
+    size_t calibration_images = 1000;
+    int threads = 0;
+};
+
+// `network` on the systolic array (each dataflow and port) next to the paper's injection, with
+// the error tables `tables_file` (which must hold the full transitions for the fast back-end);
+// writes <out>/array/<network>_s<S>_<R>x<C>.{md,csv} and returns the CSV path.
+std::filesystem::path run_and_write_array_study(const std::string& network, const Model& m, const ImageSet& test,
+                                                const ArrayStudyOptions& so, const std::filesystem::path& tables_file,
+                                                const std::filesystem::path& data, const std::filesystem::path& out, Context& ctx);
 
 }  // namespace tesa::cli

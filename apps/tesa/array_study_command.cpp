@@ -46,40 +46,31 @@ std::string fmt(const char* f, double v) {
     return b;
 }
 
-int run_array_study(const po::variables_map& vm, Context& ctx) {
-    const std::string network = vm["network"].as<std::string>();
-    const Model m = load_network(network, vm.count("model") ? vm["model"].as<std::string>() : "");
-    const std::filesystem::path data = vm["data-dir"].as<std::string>();
-    const std::filesystem::path out = vm["out"].as<std::string>();
-    const double scale = vm["clock-scale"].as<double>();
-    const std::filesystem::path tables_file = vm.count("tables") ? std::filesystem::path(vm["tables"].as<std::string>())
-                                                                 : error_tables_file(out, "booth_mul", 8, "typ", scale, 10);
-    ArrayInferenceOptions base;
-    {
-        const std::string a = vm["array"].as<std::string>();
-        if (std::sscanf(a.c_str(), "%dx%d", &base.rows, &base.cols) != 2) fail("--array '" + a + "': expected ROWSxCOLS, e.g. 16x16");
-    }
-    base.threads = vm["threads"].as<int>();
-    std::vector<Dataflow> flows;
-    for (const auto& d : split_list(vm["dataflow"].as<std::string>())) flows.push_back(parse_dataflow(d));
-    std::vector<WeightPort> ports;
-    for (const auto& p : split_list(vm["weight-port"].as<std::string>())) ports.push_back(parse_weight_port(p));
-    const std::vector<std::string> regs = split_list(vm["regulation"].as<std::string>());
-    for (const auto& r : regs) parse_regulation(r);
-    const int seeds = vm["seeds"].as<int>();
-    const uint64_t first_seed = vm["seed"].as<uint64_t>();
-    if (flows.empty() || ports.empty() || regs.empty() || seeds < 1) fail("--dataflow, --weight-port, --regulation and --seeds need values");
+}  // namespace
 
+std::filesystem::path run_and_write_array_study(const std::string& network, const Model& m, const ImageSet& test,
+                                                const ArrayStudyOptions& so, const std::filesystem::path& tables_file,
+                                                const std::filesystem::path& data, const std::filesystem::path& out, Context& ctx) {
+    ArrayInferenceOptions base;
+    base.rows = so.rows;
+    base.cols = so.cols;
+    base.threads = so.threads;
+    const std::vector<Dataflow>& flows = so.dataflows;
+    const std::vector<WeightPort>& ports = so.ports;
+    const std::vector<std::string>& regs = so.regulations;
+    const int seeds = so.seeds;
+    const uint64_t first_seed = so.first_seed;
+    if (flows.empty() || ports.empty() || regs.empty() || seeds < 1) fail("array study: dataflows, weight ports, regulations and seeds need values");
+    for (const auto& r : regs) parse_regulation(r);
     const ErrorTables tables = ErrorTables::read(tables_file);
-    const MultiplierBackendKind kind = parse_multiplier_backend(vm["backend"].as<std::string>());
+    const MultiplierBackendKind kind = so.backend;
     std::shared_ptr<const TransitionTable> tt;
     if (kind == MultiplierBackendKind::Fast) tt = std::make_shared<TransitionTable>(read_transition_table(tables_file));
     auto make_backend = [&]() { return kind == MultiplierBackendKind::Fast ? MultiplierBackend::fast(tt) : MultiplierBackend::cosim(tables.clock_scale); };
 
     QuantOptions qo;
-    qo.calibration_images = static_cast<size_t>(vm["calibration-images"].as<int>());
+    qo.calibration_images = so.calibration_images;
     const ImageSet calib = load_dataset(m.dataset, "train", data).head(qo.calibration_images);
-    const ImageSet test = load_dataset(m.dataset, "test", data).head(static_cast<size_t>(vm["images"].as<int>()));
     const QuantizedModel q = QuantizedModel::quantize(m, calib, qo);
     const EvalResult exact = evaluate_int8(q, test, base.threads);
 
@@ -159,6 +150,34 @@ int run_array_study(const po::variables_map& vm, Context& ctx) {
     write_file_atomic(dir / (stem + ".md"), md.str());
     write_file_atomic(dir / (stem + ".csv"), csv.str());
     ctx.out << md.str() << "results: " << (dir / (stem + ".csv")).string() << " (and .md)\n";
+    return dir / (stem + ".csv");
+}
+
+namespace {
+
+int run_array_study(const po::variables_map& vm, Context& ctx) {
+    const std::string network = vm["network"].as<std::string>();
+    const Model m = load_network(network, vm.count("model") ? vm["model"].as<std::string>() : "");
+    const std::filesystem::path data = vm["data-dir"].as<std::string>();
+    const std::filesystem::path out = vm["out"].as<std::string>();
+    const double scale = vm["clock-scale"].as<double>();
+    const std::filesystem::path tables_file = vm.count("tables") ? std::filesystem::path(vm["tables"].as<std::string>())
+                                                                 : error_tables_file(out, "booth_mul", 8, "typ", scale, 10);
+    ArrayStudyOptions so;
+    const std::string a = vm["array"].as<std::string>();
+    if (std::sscanf(a.c_str(), "%dx%d", &so.rows, &so.cols) != 2) fail("--array '" + a + "': expected ROWSxCOLS, e.g. 16x16");
+    so.threads = vm["threads"].as<int>();
+    so.dataflows.clear();
+    for (const auto& d : split_list(vm["dataflow"].as<std::string>())) so.dataflows.push_back(parse_dataflow(d));
+    so.ports.clear();
+    for (const auto& p : split_list(vm["weight-port"].as<std::string>())) so.ports.push_back(parse_weight_port(p));
+    so.regulations = split_list(vm["regulation"].as<std::string>());
+    so.seeds = vm["seeds"].as<int>();
+    so.first_seed = vm["seed"].as<uint64_t>();
+    so.backend = parse_multiplier_backend(vm["backend"].as<std::string>());
+    so.calibration_images = static_cast<size_t>(vm["calibration-images"].as<int>());
+    const ImageSet test = load_dataset(m.dataset, "test", data).head(static_cast<size_t>(vm["images"].as<int>()));
+    run_and_write_array_study(network, m, test, so, tables_file, data, out, ctx);
     return 0;
 }
 

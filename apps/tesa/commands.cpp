@@ -13,7 +13,6 @@ namespace tesa::cli {
 
 const std::vector<Command>& all_commands() {
     static const std::vector<Command> commands = {
-        make_flow_command(),
         make_synth_command(),
         make_netlist_command(),
         make_timing_command(),

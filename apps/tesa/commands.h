@@ -14,7 +14,6 @@ namespace tesa::cli {
 
 Command make_synth_command();
 Command make_netlist_command();
-Command make_flow_command();
 Command make_version_command();
 Command make_timing_command();
 Command make_characterize_command();

@@ -2,9 +2,10 @@
 // defaults. Today: synthesize the Booth multiplier, time it with OpenSTA (typical corner), measure
 // with the exact event-driven simulation how many products fail as the clock shrinks, and
 // characterize all (previous, current) pairs at one clock into HDF5 error tables, then the
-// LeNet-5/MNIST accuracy and the paper's mitigation study on those tables.
-// Later stages (compile, simulate on the SystemC array) append their steps here.
-#include "apps/tesa/commands.h"
+// LeNet-5/MNIST accuracy and the paper's mitigation study on those tables, then the network's
+// layers on the cycle-accurate systolic array (WS / OS, both weight ports) next to the paper's
+// injection. Later stages (firmware, the TLM system) append their steps here.
+#include "apps/tesa/accelerator_commands.h"
 
 #include "common/file_util.h"
 #include "timing/error_rate.h"
@@ -33,6 +34,9 @@ Command make_flow_command() {
         "  5. network: LeNet-5/MNIST test accuracy, FP32 and INT8, and its MAC count; with the tables of\n"
         "     step 4, the paper's study (tesa study): N_baseline, N_TError, N_WD+EAQ, N_EAQ and #MACs at\n"
         "     1.5 and 2 sigma regulation, paper error model, weight on port a, <study-seeds> seeds.\n"
+        "  6. array: the INT8 LeNet-5's conv and fc layers as GEMMs on a 16x16 systolic array (tesa\n"
+        "     array-study): WS and OS, weight on port a and b, 1.5 sigma, the first <array-images> test\n"
+        "     images; next to the paper's uniform-previous-input injection at the same clock.\n"
         "Results go under <out>/; the last lines printed name the directories.";
     c.add_options = [](po::options_description& d) {
         add_design_options(d);
@@ -48,7 +52,9 @@ Command make_flow_command() {
              "clock scale of the exhaustive characterization (0: skip the step)");
         d.add_options()("images", po::value<int>()->default_value(0)->value_name("N"),
                         "test images of the network step (0: the whole test set)")
-            ("study-seeds", po::value<int>()->default_value(3)->value_name("N"), "seeds of the study in step 5");
+            ("study-seeds", po::value<int>()->default_value(3)->value_name("N"), "seeds of the study in step 5")
+            ("array-images", po::value<int>()->default_value(2000)->value_name("N"),
+             "test images of the array step (0: the whole test set; 2000 take about 2 minutes per row on 2 cores)");
         add_data_dir_option(d);
     };
     c.run = [](const po::variables_map& vm, Context& ctx) {
@@ -57,7 +63,7 @@ Command make_flow_command() {
         s.liberty = std::filesystem::path(vm["pdk-dir"].as<std::string>()) / "nangate45_typ.lib.gz";
         s.out_dir = out / "synth" / (s.top + "_w" + std::to_string(s.width) + "_typ");
         const double char_scale = vm["characterize-scale"].as<double>();
-        const int steps = char_scale > 0 ? 5 : 4;
+        const int steps = char_scale > 0 ? 6 : 4;
         ctx.out << "== step 1/" << steps << ": synthesis (typical corner) ==\n";
         SynthResult r = synthesize(s);
         ctx.out << r.report << "\n";
@@ -111,7 +117,7 @@ Command make_flow_command() {
             ctx.out << line;
         }
         // The workload: LeNet-5 on MNIST, FP32 and INT8, full test set.
-        ctx.out << "\n== step " << steps << "/" << steps << ": network (LeNet-5/MNIST, functional engine, FP32 and INT8) ==\n";
+        ctx.out << "\n== step " << (steps == 6 ? 5 : 4) << "/" << steps << ": network (LeNet-5/MNIST, functional engine, FP32 and INT8) ==\n";
         const Model net = load_network("lenet5-mnist", "");
         const std::filesystem::path data = vm["data-dir"].as<std::string>();
         const ImageSet test = load_dataset(net.dataset, "test", data).head(static_cast<size_t>(vm["images"].as<int>()));
@@ -139,6 +145,12 @@ Command make_flow_command() {
             so.progress = [&ctx](const std::string& l) { ctx.err << "study: " << l << std::endl; };
             study_file = run_and_write_study("lenet5-mnist", net, {table_file}, so, QuantOptions{}, test, data, out, ctx);
         }
+        std::filesystem::path array_file;
+        if (!table_file.empty() && table_width == 8) {
+            ctx.out << "\n== step 6/" << steps << ": the network on the cycle-accurate systolic array (16x16, WS and OS) ==\n";
+            const ImageSet array_test = load_dataset(net.dataset, "test", data).head(static_cast<size_t>(vm["array-images"].as<int>()));
+            array_file = run_and_write_array_study("lenet5-mnist", net, array_test, ArrayStudyOptions{}, table_file, data, out, ctx);
+        }
 
         auto abs = [](const std::filesystem::path& p) { return std::filesystem::absolute(p).lexically_normal().string(); };
         ctx.out << "\nflow done. results: " << abs(out) << "\n"
@@ -148,6 +160,7 @@ Command make_flow_command() {
         if (!table_file.empty()) ctx.out << "  tables:    " << abs(table_file) << " (tesa tables show FILE)\n";
         ctx.out << "  network:   " << abs(acc_file) << "\n";
         if (!study_file.empty()) ctx.out << "  study:     " << abs(study_file) << " (.md, .png beside it)\n";
+        if (!array_file.empty()) ctx.out << "  array:     " << abs(array_file) << " (.md beside it)\n";
         return 0;
     };
     return c;

@@ -22,6 +22,15 @@ CliRun gemm(std::vector<std::string> args) {
     return run_tesa(args, &tesa::cli::accelerator_commands());
 }
 
+TEST(AcceleratorCli, HelpListsTheFlowTheStagesAndTheAcceleratorCommands) {
+    CliRun top = run_tesa({"--help"}, &tesa::cli::accelerator_commands());
+    EXPECT_EQ(top.code, 0);
+    for (const char* c : {"flow", "synth", "characterize", "study", "gemm", "array-study", "version"})
+        EXPECT_TRUE(contains(top.out, std::string("  ") + c + " ")) << c << "\n" << top.out;
+    CliRun core = run_tesa({"gemm", "--help"});
+    EXPECT_EQ(core.code, 2) << "tesa-core, the model generator, has no accelerator commands";
+}
+
 TEST(GemmCli, BothDataflowsReportClosedFormCyclesAndErrors) {
     for (const char* d : {"ws", "os"}) {
         CliRun r = gemm({"--backend", "cosim", "--clock-scale", "0.8", "--array", "6x5", "--dataflow", d, "--m", "17", "--n", "9",
