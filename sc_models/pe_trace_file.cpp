@@ -2,11 +2,10 @@
 #include "sc_models/pe_trace_file.h"
 
 #include "common/error.h"
+#include "common/h5_io.h"
 
-#include <H5Cpp.h>
 #include <unistd.h>
 
-#include <type_traits>
 
 namespace tesa {
 
@@ -14,15 +13,9 @@ namespace {
 
 constexpr const char* kFormat = "tesa pe trace 1";
 
-template <class T>
-const H5::PredType& h5type() {
-    if constexpr (std::is_same_v<T, uint64_t>) return H5::PredType::NATIVE_UINT64;
-    else if constexpr (std::is_same_v<T, uint16_t>) return H5::PredType::NATIVE_UINT16;
-    else if constexpr (std::is_same_v<T, int32_t>) return H5::PredType::NATIVE_INT32;
-    else if constexpr (std::is_same_v<T, int8_t>) return H5::PredType::NATIVE_INT8;
-    else if constexpr (std::is_same_v<T, uint8_t>) return H5::PredType::NATIVE_UINT8;
-    else return H5::PredType::NATIVE_DOUBLE;
-}
+using h5::attr;
+using h5::read_num;
+using h5::read_str;
 
 template <class T, class F>
 void column(H5::Group& g, const std::string& name, const std::vector<PeCycleRecord>& rs, F get) {
@@ -30,8 +23,8 @@ void column(H5::Group& g, const std::string& name, const std::vector<PeCycleReco
     for (size_t i = 0; i < rs.size(); ++i) v[i] = static_cast<T>(get(rs[i]));
     hsize_t n = v.size();
     H5::DataSpace space(1, &n);
-    H5::DataSet ds = g.createDataSet(name, h5type<T>(), space);
-    if (n) ds.write(v.data(), h5type<T>());
+    H5::DataSet ds = g.createDataSet(name, h5::type<T>(), space);
+    if (n) ds.write(v.data(), h5::type<T>());
 }
 
 template <class T>
@@ -40,26 +33,7 @@ std::vector<T> read_column(const H5::Group& g, const std::string& name, size_t e
     const hssize_t n = ds.getSpace().getSimpleExtentNpoints();
     if (static_cast<size_t>(n) != expect) fail(file + ": column " + name + " has " + std::to_string(n) + " rows, expected " + std::to_string(expect));
     std::vector<T> v(static_cast<size_t>(n));
-    if (n) ds.read(v.data(), h5type<T>());
-    return v;
-}
-
-void attr(H5::H5Object& o, const std::string& name, const std::string& value) {
-    H5::StrType t(H5::PredType::C_S1, value.size() ? value.size() : 1);
-    o.createAttribute(name, t, H5::DataSpace(H5S_SCALAR)).write(t, value.size() ? value.c_str() : " ");
-}
-void attr(H5::H5Object& o, const std::string& name, double value) {
-    o.createAttribute(name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(H5S_SCALAR)).write(H5::PredType::NATIVE_DOUBLE, &value);
-}
-std::string read_str(const H5::H5Object& o, const std::string& name) {
-    H5::Attribute a = o.openAttribute(name);
-    std::string s;
-    a.read(a.getStrType(), s);
-    return s == " " ? std::string() : s;
-}
-double read_num(const H5::H5Object& o, const std::string& name) {
-    double v = 0;
-    o.openAttribute(name).read(H5::PredType::NATIVE_DOUBLE, &v);
+    if (n) ds.read(v.data(), h5::type<T>());
     return v;
 }
 

@@ -2,6 +2,7 @@
 #include "timing/error_tables.h"
 
 #include "common/error.h"
+#include "common/h5_io.h"
 #include "common/file_util.h"
 
 #include <H5Cpp.h>
@@ -66,12 +67,10 @@ void ErrorTables::derive() {
 
 namespace {
 
-template <class T>
-const H5::PredType& h5type();
-template <> const H5::PredType& h5type<uint16_t>() { return H5::PredType::NATIVE_UINT16; }
-template <> const H5::PredType& h5type<uint32_t>() { return H5::PredType::NATIVE_UINT32; }
-template <> const H5::PredType& h5type<uint64_t>() { return H5::PredType::NATIVE_UINT64; }
-template <> const H5::PredType& h5type<double>() { return H5::PredType::NATIVE_DOUBLE; }
+using h5::attr;
+using h5::read_num;
+using h5::read_str;
+using h5::read_vector;
 
 template <class T>
 void write_vector(H5::Group& g, const std::string& name, const std::vector<T>& v, std::vector<hsize_t> dims = {}) {
@@ -85,39 +84,16 @@ void write_vector(H5::Group& g, const std::string& name, const std::vector<T>& v
         props.setChunk(static_cast<int>(chunk.size()), chunk.data());
         props.setDeflate(4);
     }
-    H5::DataSet ds = g.createDataSet(name, h5type<T>(), space, props);
-    if (!v.empty()) ds.write(v.data(), h5type<T>());
+    H5::DataSet ds = g.createDataSet(name, h5::type<T>(), space, props);
+    if (!v.empty()) ds.write(v.data(), h5::type<T>());
 }
 
-template <class T>
-std::vector<T> read_vector(const H5::Group& g, const std::string& name) {
-    H5::DataSet ds = g.openDataSet(name);
-    const hssize_t n = ds.getSpace().getSimpleExtentNpoints();
-    std::vector<T> v(static_cast<size_t>(n));
-    if (n > 0) ds.read(v.data(), h5type<T>());
-    return v;
-}
-
-void attr(H5::H5Object& o, const std::string& name, const std::string& value) {
-    H5::StrType t(H5::PredType::C_S1, value.size() ? value.size() : 1);
-    o.createAttribute(name, t, H5::DataSpace(H5S_SCALAR)).write(t, value.size() ? value.c_str() : " ");
-}
-
-void attr(H5::H5Object& o, const std::string& name, double value) {
-    o.createAttribute(name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(H5S_SCALAR)).write(H5::PredType::NATIVE_DOUBLE, &value);
-}
-
-std::string read_str(const H5::H5Object& o, const std::string& name) {
-    H5::Attribute a = o.openAttribute(name);
-    std::string s;
-    a.read(a.getStrType(), s);
-    return s == " " ? std::string() : s;
-}
-
-double read_num(const H5::H5Object& o, const std::string& name) {
-    double v = 0;
-    o.openAttribute(name).read(H5::PredType::NATIVE_DOUBLE, &v);
-    return v;
+// The root group of a tesa error-table file; throws Error naming the file if it is another kind.
+H5::Group tables_root(const H5::H5File& f, const std::filesystem::path& file) {
+    H5::Group root = f.openGroup("/");
+    if (!root.attrExists("format") || read_str(root, "format") != "tesa error tables 1")
+        fail(file.string() + ": not a tesa error-table file (attribute 'format' missing or different)");
+    return root;
 }
 
 }  // namespace
@@ -179,9 +155,7 @@ ErrorTables ErrorTables::read(const std::filesystem::path& file, const std::stri
     try {
         H5::Exception::dontPrint();
         H5::H5File f(file.string(), H5F_ACC_RDONLY);
-        H5::Group root = f.openGroup("/");
-        if (!root.attrExists("format") || read_str(root, "format") != "tesa error tables 1")
-            fail(file.string() + ": not a tesa error-table file (attribute 'format' missing or different)");
+        H5::Group root = tables_root(f, file);
         t.width = static_cast<int>(read_num(root, "width"));
         t.clock_ps = read_num(root, "clock_ps");
         t.clock_scale = read_num(root, "clock_scale");
@@ -228,9 +202,7 @@ TransitionTable read_transition_table(const std::filesystem::path& file) {
     try {
         H5::Exception::dontPrint();
         H5::H5File f(file.string(), H5F_ACC_RDONLY);
-        H5::Group root = f.openGroup("/");
-        if (!root.attrExists("format") || read_str(root, "format") != "tesa error tables 1")
-            fail(file.string() + ": not a tesa error-table file (attribute 'format' missing or different)");
+        H5::Group root = tables_root(f, file);
         t.width = static_cast<int>(read_num(root, "width"));
         t.clock_ps = read_num(root, "clock_ps");
         t.clock_scale = read_num(root, "clock_scale");
