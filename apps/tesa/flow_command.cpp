@@ -150,6 +150,8 @@ Command make_flow_command() {
             ctx.out << "\n== step 6/" << steps << ": the network on the cycle-accurate systolic array (16x16, WS and OS) ==\n";
             const ImageSet array_test = load_dataset(net.dataset, "test", data).head(static_cast<size_t>(vm["array-images"].as<int>()));
             array_file = run_and_write_array_study("lenet5-mnist", net, array_test, ArrayStudyOptions{}, table_file, data, out, ctx);
+        } else if (!table_file.empty()) {
+            ctx.out << "array step skipped: the array multiplies INT8 operands, the tables are of a " << table_width << "-bit multiplier\n";
         }
 
         auto abs = [](const std::filesystem::path& p) { return std::filesystem::absolute(p).lexically_normal().string(); };
