@@ -21,6 +21,7 @@ const std::vector<Command>& all_commands() {
         make_data_command(),
         make_eval_command(),
         make_study_command(),
+        make_fw_command(),
         make_version_command(),
     };
     return commands;

@@ -21,6 +21,7 @@ Command make_tables_command();
 Command make_data_command();
 Command make_eval_command();
 Command make_study_command();
+Command make_fw_command();
 
 // Runs the study of `network` over the error tables `files` and writes
 // <out>/study/<network>_<model>_port<p>.{csv,md} and a PNG per regulation; returns the CSV path.
