@@ -4,6 +4,8 @@
 // product; seeded runs repeat; the SystemC module equals the plain core.
 #include "sc_models/systolic_array.h"
 
+#include "sc_models/simulation_context.h"
+
 #include "common/error.h"
 #include "common/rng.h"
 #include "test_util.h"
@@ -255,8 +257,10 @@ TEST(SystolicArray, BadJobsAndBackEndsAreRefused) {
 }
 
 // The SystemC module (one clocked process over the core) gives what the plain core gives; every
-// GEMM of this test runs on one module, since SystemC cannot create modules after sc_start.
+// GEMM of this test runs on one module (SystemC cannot create modules after sc_start; a fresh
+// context lets it follow other SystemC tests in the same process).
 TEST(SystolicArrayModule, ClockedRunsEqualThePlainCore) {
+    fresh_simulation_context();
     auto table = echo_previous_table(kAlphabet);
     sc_core::sc_clock clk("clk", sc_core::sc_time(1000, sc_core::SC_PS));
     SystolicArray array("array", 5, 4, MultiplierBackend::fast(table));
