@@ -1,0 +1,35 @@
+// dma_engine.h -- moves 2-D blocks between DRAM (through its TLM initiator socket) and the
+// accelerator's scratchpads, one TLM transaction per row. It runs inside a controller thread:
+// execute() waits for the accumulated transaction delay (loosely timed) and returns an error
+// code instead of throwing, so a bad command stops the accelerator cleanly.
+#pragma once
+
+#include "firmware/command_stream.h"
+#include "sc_models/scratchpad.h"
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <array>
+
+namespace tesa {
+
+enum DmaError : uint32_t { kDmaOk = 0, kDmaScratchpadRange = 0x101, kDmaBusError = 0x102 };
+
+class DmaEngine : public sc_core::sc_module {
+public:
+    tlm_utils::simple_initiator_socket<DmaEngine> socket;
+
+    // `buffers` indexed by fw::Buffer (weights, activations, outputs, parameters).
+    DmaEngine(const sc_core::sc_module_name& name, std::array<Scratchpad*, 4> buffers);
+
+    uint32_t execute(const fw::DmaCmd& cmd);  // call from an SC_THREAD
+    uint64_t bytes_moved() const { return bytes_; }
+
+private:
+    std::array<Scratchpad*, 4> buffers_;
+    uint64_t bytes_ = 0;
+};
+
+}  // namespace tesa
