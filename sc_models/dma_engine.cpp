@@ -32,4 +32,19 @@ uint32_t DmaEngine::execute(const fw::DmaCmd& cmd) {
     return kDmaOk;
 }
 
+uint32_t DmaEngine::read_dram(uint64_t addr, uint8_t* out, uint32_t bytes) {
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    tlm::tlm_generic_payload p;
+    p.set_command(tlm::TLM_READ_COMMAND);
+    p.set_address(addr);
+    p.set_data_ptr(out);
+    p.set_data_length(bytes);
+    p.set_streaming_width(bytes);
+    p.set_byte_enable_ptr(nullptr);
+    p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    socket->b_transport(p, delay);
+    wait(delay);
+    return p.is_response_ok() ? kDmaOk : kDmaBusError;
+}
+
 }  // namespace tesa

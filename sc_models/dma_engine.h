@@ -25,6 +25,8 @@ public:
     DmaEngine(const sc_core::sc_module_name& name, std::array<Scratchpad*, 4> buffers);
 
     uint32_t execute(const fw::DmaCmd& cmd);  // call from an SC_THREAD
+    // `bytes` from DRAM into `out` (the controller's firmware fetch); kDmaOk or kDmaBusError.
+    uint32_t read_dram(uint64_t addr, uint8_t* out, uint32_t bytes);
     uint64_t bytes_moved() const { return bytes_; }
 
 private:

@@ -1,0 +1,52 @@
+// controller.h -- the accelerator's sequencer. On START (register block) it fetches the firmware
+// stream from DRAM through the DMA engine, checks it whole (firmware/command_stream.h), then runs
+// the commands in order: DMA transfers, GEMM tiles on the systolic array (operands gathered from
+// the scratchpads by their row pitches, the result written back or accumulated), post-processing,
+// interrupts. Any failure -- corrupt stream, out-of-range offset, bus error -- stops the stream,
+// sets STATUS.ERROR and ERROR_CODE and raises the interrupt: a clean stop, never a crash or hang.
+// Commands run one after another, so SYNC is always already satisfied in this version.
+#pragma once
+
+#include "sc_models/dma_engine.h"
+#include "sc_models/register_block.h"
+#include "sc_models/systolic_array.h"
+
+#include <array>
+#include <string>
+
+namespace tesa {
+
+enum ControllerError : uint32_t { kFirmwareFetch = 0x001, kFirmwareCorrupt = 0x002, kFirmwareSize = 0x003, kGemmRange = 0x201 };
+
+struct ControllerConfig {
+    uint32_t max_firmware_bytes = 1u << 20;
+    double regulation = 0;  // slow-cycle probability of every GEMM
+    uint64_t seed = 1;      // GEMM g draws from seed + g
+};
+
+class Controller : public sc_core::sc_module {
+public:
+    Controller(const sc_core::sc_module_name& name, RegisterBlock& regs, DmaEngine& dma, SystolicArray& array,
+               std::array<Scratchpad*, 4> buffers, ControllerConfig config);
+
+    const std::string& last_error() const { return last_error_; }  // a readable reason, for logs
+    const GemmStats& gemm_stats() const { return stats_; }        // of the last stream
+
+private:
+    void run();
+    uint32_t execute_stream();
+    uint32_t gemm(const fw::GemmCmd& g);
+
+    RegisterBlock& regs_;
+    DmaEngine& dma_;
+    SystolicArray& array_;
+    std::array<Scratchpad*, 4> buffers_;
+    ControllerConfig config_;
+    std::string last_error_;
+    GemmStats stats_;
+    uint64_t gemms_ = 0;
+    std::vector<int8_t> a_, b_;
+    std::vector<int32_t> c_;
+};
+
+}  // namespace tesa
