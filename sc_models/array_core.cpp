@@ -83,7 +83,6 @@ void ArrayCore::step() {
             if (t_ == phase_len_ - 1) os_write_outputs();
             break;
     }
-    ++cycle_;
     ++stats_.cycles;
     stats_.pe_cycles += static_cast<uint64_t>(rows_) * static_cast<uint64_t>(cols_);
     if (++t_ < phase_len_) return;

@@ -66,9 +66,8 @@ public:
         p.psum = psum_[i];
         return p;
     }
-    uint64_t cycle() const { return cycle_; }  // cycles since construction
 
-    // Records the busy PE-cycles inside `window` of the following jobs; take() hands them over.
+    // Records the busy PE-cycles inside `window` of the following jobs (records()).
     void record(TraceWindow window);
     void stop_recording() { recording_ = false; }
     std::vector<PeCycleRecord>& records() { return records_; }
@@ -124,7 +123,6 @@ private:
     int cur_ = 0;
     std::vector<int32_t> psum_;  // partial sums move down in place, rows bottom-up
     std::vector<uint8_t> busy_;  // one row
-    uint64_t cycle_ = 0;
 
     GemmJob job_;
     GemmStats stats_;

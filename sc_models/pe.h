@@ -23,8 +23,7 @@ struct Pe {
     int32_t psum = 0;
 
     bool busy() const { return weight_valid && act_valid; }
-    // The multiplier's operand pair, packed a | b << 8 as the timed model's ports see it.
-    uint16_t multiplier_pair(WeightPort port) const { return pack(static_cast<int8_t>(weight), static_cast<int8_t>(act), port); }
+    // A multiplier operand pair, packed a | b << 8 as the timed model's ports see it.
     static uint16_t pack(int8_t weight, int8_t act, WeightPort port) {
         const uint16_t w = static_cast<uint8_t>(weight), x = static_cast<uint8_t>(act);
         return port == WeightPort::A ? static_cast<uint16_t>(w | x << 8) : static_cast<uint16_t>(x | w << 8);

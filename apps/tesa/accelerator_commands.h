@@ -9,6 +9,9 @@
 namespace tesa::cli {
 
 Command make_flow_command();
+
+// --array "ROWSxCOLS" -> rows, cols; throws Error quoting the value otherwise.
+void parse_array(const std::string& s, int& rows, int& cols);
 Command make_gemm_command();
 Command make_array_study_command();
 

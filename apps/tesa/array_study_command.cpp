@@ -164,8 +164,7 @@ int run_array_study(const po::variables_map& vm, Context& ctx) {
     const std::filesystem::path tables_file = vm.count("tables") ? std::filesystem::path(vm["tables"].as<std::string>())
                                                                  : error_tables_file(out, "booth_mul", 8, "typ", scale, 10);
     ArrayStudyOptions so;
-    const std::string a = vm["array"].as<std::string>();
-    if (std::sscanf(a.c_str(), "%dx%d", &so.rows, &so.cols) != 2) fail("--array '" + a + "': expected ROWSxCOLS, e.g. 16x16");
+    parse_array(vm["array"].as<std::string>(), so.rows, so.cols);
     so.threads = vm["threads"].as<int>();
     so.dataflows.clear();
     for (const auto& d : split_list(vm["dataflow"].as<std::string>())) so.dataflows.push_back(parse_dataflow(d));

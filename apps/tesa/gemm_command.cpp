@@ -17,8 +17,6 @@
 
 namespace tesa::cli {
 
-namespace {
-
 void parse_array(const std::string& s, int& rows, int& cols) {
     const auto x = s.find('x');
     try {
@@ -32,6 +30,8 @@ void parse_array(const std::string& s, int& rows, int& cols) {
         fail("--array '" + s + "': expected ROWSxCOLS, e.g. 16x16");
     }
 }
+
+namespace {
 
 std::vector<int8_t> random_matrix(size_t n, Rng& rng, int lo, int hi) {
     std::vector<int8_t> v(n);
