@@ -16,9 +16,10 @@ namespace {
 // Fields (32-bit words) after the 4-byte head, per opcode.
 constexpr uint16_t field_words(Opcode op) {
     switch (op) {
-        case Opcode::Dma: return 6;           // addr lo, addr hi, spad offset, rows, row bytes, stride
-        case Opcode::Gemm: return 9;          // m, n, k, a, b, c offsets, a, b, c row pitches
-        case Opcode::PostProcess: return 9;   // src, src2, dst, param, channels, height, width, kernel, stride
+        case Opcode::Dma: return 12;  // addr lo, hi, spad offset, rows, row bytes, DRAM row stride, planes,
+                                      // DRAM plane stride, spad row, plane strides, DRAM, spad element strides
+        case Opcode::Gemm: return 10;         // m, n, k, a, b, c offsets, a, b, c row pitches, tag
+        case Opcode::PostProcess: return 10;  // src, src2, dst, param, channels, height, width, kernel, stride, pad channels
         case Opcode::Sync: return 0;
         case Opcode::Interrupt: return 1;     // code
         case Opcode::End: return 0;
@@ -67,15 +68,17 @@ std::vector<uint8_t> encode(const std::vector<Command>& commands) {
                 if constexpr (std::is_same_v<T, DmaCmd>) {
                     head(p, Opcode::Dma, static_cast<uint8_t>((x.to_dram ? kToDram : 0) | static_cast<uint8_t>(x.buffer) << 4));
                     for (uint32_t v : {static_cast<uint32_t>(x.dram_addr), static_cast<uint32_t>(x.dram_addr >> 32), x.spad_offset, x.rows,
-                                       x.row_bytes, x.dram_stride})
+                                       x.row_bytes, x.dram_stride, x.planes, x.dram_plane_stride, x.spad_row_stride, x.spad_plane_stride,
+                                       x.dram_elem_stride, x.spad_elem_stride})
                         put32(p, v);
                 } else if constexpr (std::is_same_v<T, GemmCmd>) {
                     head(p, Opcode::Gemm,
                          static_cast<uint8_t>((x.output_stationary ? kOs : 0) | (x.weight_on_b ? kWeightB : 0) | (x.accumulate ? kAccumulate : 0)));
-                    for (uint32_t v : {x.m, x.n, x.k, x.a_offset, x.b_offset, x.c_offset, x.a_pitch, x.b_pitch, x.c_pitch}) put32(p, v);
+                    for (uint32_t v : {x.m, x.n, x.k, x.a_offset, x.b_offset, x.c_offset, x.a_pitch, x.b_pitch, x.c_pitch, x.tag}) put32(p, v);
                 } else if constexpr (std::is_same_v<T, PostCmd>) {
                     head(p, Opcode::PostProcess, static_cast<uint8_t>((x.relu ? kRelu : 0) | static_cast<uint8_t>(x.op) << 4));
-                    for (uint32_t v : {x.src_offset, x.src2_offset, x.dst_offset, x.param_offset, x.channels, x.height, x.width, x.kernel, x.stride})
+                    for (uint32_t v : {x.src_offset, x.src2_offset, x.dst_offset, x.param_offset, x.channels, x.height, x.width, x.kernel, x.stride,
+                                       x.pad_channels})
                         put32(p, v);
                 } else if constexpr (std::is_same_v<T, SyncCmd>) {
                     head(p, Opcode::Sync, 0);
@@ -131,14 +134,17 @@ std::vector<Command> decode(const std::vector<uint8_t>& s, const std::string& na
             case Opcode::Dma: {
                 const uint8_t buf = (flags >> 4) & 3;
                 if (flags & ~(kToDram | 0x30)) bad(at, "unknown DMA flags");
-                DmaCmd d{(flags & kToDram) != 0, static_cast<Buffer>(buf), w(0) | static_cast<uint64_t>(w(1)) << 32, w(2), w(3), w(4), w(5)};
-                if (d.row_bytes == 0 || d.rows == 0) bad(at, "DMA of zero bytes");
+                DmaCmd d{(flags & kToDram) != 0, static_cast<Buffer>(buf), w(0) | static_cast<uint64_t>(w(1)) << 32, w(2), w(3), w(4), w(5),
+                         w(6), w(7), w(8), w(9), w(10), w(11)};
+                if (d.row_bytes == 0 || d.rows == 0 || d.planes == 0) bad(at, "DMA of zero bytes");
+                if (d.to_dram && d.dram_elem_stride != 1) bad(at, "DMA to DRAM with a DRAM element stride other than 1");
+                if (d.dram_elem_stride == 0 || d.spad_elem_stride == 0) bad(at, "DMA with a zero element stride");
                 out.emplace_back(d);
                 break;
             }
             case Opcode::Gemm: {
                 if (flags & ~(kOs | kWeightB | kAccumulate)) bad(at, "unknown GEMM flags");
-                GemmCmd g{w(0), w(1), w(2), w(3), w(4), w(5), w(6), w(7), w(8), (flags & kOs) != 0, (flags & kWeightB) != 0, (flags & kAccumulate) != 0};
+                GemmCmd g{w(0), w(1), w(2), w(3), w(4), w(5), w(6), w(7), w(8), (flags & kOs) != 0, (flags & kWeightB) != 0, (flags & kAccumulate) != 0, w(9)};
                 if ((g.a_pitch && g.a_pitch < g.k) || (g.b_pitch && g.b_pitch < g.n) || (g.c_pitch && g.c_pitch < g.n))
                     bad(at, "GEMM row pitch shorter than its row");
                 if (!g.m || !g.n || !g.k) bad(at, "GEMM with an empty dimension");
@@ -147,8 +153,13 @@ std::vector<Command> decode(const std::vector<uint8_t>& s, const std::string& na
             }
             case Opcode::PostProcess: {
                 const uint8_t pop = (flags >> 4) & 7;
-                if (pop < 1 || pop > 4 || (flags & ~(kRelu | 0x70))) bad(at, "unknown post-processing operation " + std::to_string(pop));
-                out.emplace_back(PostCmd{static_cast<PostOp>(pop), (flags & kRelu) != 0, w(0), w(1), w(2), w(3), w(4), w(5), w(6), w(7), w(8)});
+                if (pop < 1 || pop > 6 || (flags & ~(kRelu | 0x70))) bad(at, "unknown post-processing operation " + std::to_string(pop));
+                PostCmd pc{static_cast<PostOp>(pop), (flags & kRelu) != 0, w(0), w(1), w(2), w(3), w(4), w(5), w(6), w(7), w(8), w(9)};
+                const bool windowed = pc.op == PostOp::MaxPool || pc.op == PostOp::AvgPool;
+                if ((windowed && (pc.kernel == 0 || pc.stride == 0 || pc.kernel > pc.height || pc.kernel > pc.width)) ||
+                    (pc.op == PostOp::ShortcutA && pc.stride == 0))
+                    bad(at, "post-processing window or stride out of range");
+                out.emplace_back(pc);
                 break;
             }
             case Opcode::Sync: out.emplace_back(SyncCmd{}); break;
@@ -165,7 +176,7 @@ std::vector<Command> decode(const std::vector<uint8_t>& s, const std::string& na
 
 std::string disassemble(const std::vector<Command>& commands) {
     static const char* kBuffers[] = {"weights", "activations", "outputs", "parameters"};
-    static const char* kPost[] = {"?", "requantize", "add", "maxpool", "avgpool"};
+    static const char* kPost[] = {"?", "requantize", "add", "maxpool", "avgpool", "bias", "shortcut-a"};
     std::string text;
     size_t at = kHeaderBytes;
     char line[320];
@@ -174,21 +185,28 @@ std::string disassemble(const std::vector<Command>& commands) {
             [&](const auto& x) {
                 using T = std::decay_t<decltype(x)>;
                 if constexpr (std::is_same_v<T, DmaCmd>) {
-                    std::snprintf(line, sizeof line, "%06zx  dma        %s %s+0x%x %s dram 0x%llx, %u x %u bytes, stride %u\n", at,
-                                  x.to_dram ? "to-dram  " : "to-spad  ", kBuffers[static_cast<int>(x.buffer)], x.spad_offset,
-                                  x.to_dram ? "->" : "<-", static_cast<unsigned long long>(x.dram_addr), x.rows, x.row_bytes, x.dram_stride);
+                    int n = std::snprintf(line, sizeof line, "%06zx  dma        %s %s+0x%x %s dram 0x%llx, %u x %u bytes, stride %u", at,
+                                          x.to_dram ? "to-dram  " : "to-spad  ", kBuffers[static_cast<int>(x.buffer)], x.spad_offset,
+                                          x.to_dram ? "->" : "<-", static_cast<unsigned long long>(x.dram_addr), x.rows, x.row_bytes, x.dram_stride);
+                    if (x.planes != 1)
+                        n += std::snprintf(line + n, sizeof line - n, ", %u planes stride %u", x.planes, x.dram_plane_stride);
+                    if (x.dram_elem_stride != 1) n += std::snprintf(line + n, sizeof line - n, ", element stride %u", x.dram_elem_stride);
+                    if (x.spad_row_stride || x.spad_plane_stride || x.spad_elem_stride != 1)
+                        n += std::snprintf(line + n, sizeof line - n, "; spad strides %u/%u/%u", x.spad_elem_stride, x.spad_row_pitch(),
+                                           x.spad_plane_pitch());
+                    std::snprintf(line + n, sizeof line - n, "\n");
                     at += 4 + 4 * field_words(Opcode::Dma);
                 } else if constexpr (std::is_same_v<T, GemmCmd>) {
-                    std::snprintf(line, sizeof line, "%06zx  gemm       %s M=%u N=%u K=%u A=act+0x%x/%u B=wgt+0x%x/%u C=out+0x%x/%u%s%s\n", at,
+                    std::snprintf(line, sizeof line, "%06zx  gemm       %s M=%u N=%u K=%u A=act+0x%x/%u B=wgt+0x%x/%u C=out+0x%x/%u%s%s tag %u.%u\n", at,
                                   x.output_stationary ? "os" : "ws", x.m, x.n, x.k, x.a_offset, x.a_pitch ? x.a_pitch : x.k, x.b_offset,
                                   x.b_pitch ? x.b_pitch : x.n, x.c_offset, x.c_pitch ? x.c_pitch : x.n,
-                                  x.weight_on_b ? " weight-port-b" : "", x.accumulate ? " accumulate" : "");
+                                  x.weight_on_b ? " weight-port-b" : "", x.accumulate ? " accumulate" : "", x.tag >> 16, x.tag & 0xffff);
                     at += 4 + 4 * field_words(Opcode::Gemm);
                 } else if constexpr (std::is_same_v<T, PostCmd>) {
                     std::snprintf(line, sizeof line,
-                                  "%06zx  post       %s%s src=0x%x src2=0x%x dst=0x%x param=0x%x %ux%ux%u kernel %u stride %u\n", at,
+                                  "%06zx  post       %s%s src=0x%x src2=0x%x dst=0x%x param=0x%x %ux%ux%u kernel %u stride %u pad-channels %u\n", at,
                                   kPost[static_cast<int>(x.op)], x.relu ? "+relu" : "", x.src_offset, x.src2_offset, x.dst_offset,
-                                  x.param_offset, x.channels, x.height, x.width, x.kernel, x.stride);
+                                  x.param_offset, x.channels, x.height, x.width, x.kernel, x.stride, x.pad_channels);
                     at += 4 + 4 * field_words(Opcode::PostProcess);
                 } else if constexpr (std::is_same_v<T, SyncCmd>) {
                     std::snprintf(line, sizeof line, "%06zx  sync\n", at);

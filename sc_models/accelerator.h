@@ -27,6 +27,8 @@ public:
     tlm::tlm_target_socket<>& registers() { return regs_.socket; }
     tlm::tlm_initiator_socket<>& dram() { return dma_.socket; }
     const Controller& controller() const { return controller_; }
+    Controller& controller() { return controller_; }
+    uint64_t dma_bytes() const { return dma_.bytes_moved(); }
     const Scratchpad& scratchpad(fw::Buffer b) const { return *spads_[static_cast<size_t>(b)]; }
 
 private:

@@ -2,6 +2,7 @@
 #include "sc_models/controller.h"
 
 #include "common/error.h"
+#include "common/rng.h"
 #include "sc_models/post_processor.h"
 
 #include <cstring>
@@ -21,6 +22,7 @@ void Controller::run() {
         wait(regs_.start_event());
         regs_.set_busy();
         stats_ = GemmStats();
+        log_.clear();
         last_error_.clear();
         const uint32_t err = execute_stream();
         regs_.set_counters(stats_.cycles, stats_.busy_pe_cycles, stats_.wrong_products);
@@ -81,10 +83,12 @@ uint32_t Controller::gemm(const fw::GemmCmd& g) {
     job.dataflow = g.output_stationary ? Dataflow::OutputStationary : Dataflow::WeightStationary;
     job.weight_port = g.weight_on_b ? WeightPort::B : WeightPort::A;
     job.regulation = config_.regulation;
-    job.seed = config_.seed + gemms_++;
+    uint64_t s = config_.seed ^ (static_cast<uint64_t>(g.tag) << 32);
+    job.seed = splitmix64(s);
     array_.start(job);
     wait(array_.done_event());
     stats_ += array_.core().stats();
+    log_.push_back({g.tag, array_.core().stats()});
     for (uint32_t m = 0; m < g.m; ++m)
         for (uint32_t n = 0; n < g.n; ++n) {
             uint8_t* dst = out.at(g.c_offset + 4 * (m * pc + n));

@@ -13,15 +13,22 @@
 
 #include <array>
 #include <string>
+#include <vector>
 
 namespace tesa {
 
 enum ControllerError : uint32_t { kFirmwareFetch = 0x001, kFirmwareCorrupt = 0x002, kFirmwareSize = 0x003, kGemmRange = 0x201 };
 
 struct ControllerConfig {
-    uint32_t max_firmware_bytes = 1u << 20;
+    uint32_t max_firmware_bytes = 4u << 20;
     double regulation = 0;  // slow-cycle probability of every GEMM
-    uint64_t seed = 1;      // GEMM g draws from seed + g
+    uint64_t seed = 1;      // a GEMM tagged t draws its slow cycles from splitmix64(seed ^ t << 32)
+};
+
+// The statistics of one executed GEMM command, with its tag.
+struct GemmRecord {
+    uint32_t tag = 0;
+    GemmStats stats;
 };
 
 class Controller : public sc_core::sc_module {
@@ -31,6 +38,10 @@ public:
 
     const std::string& last_error() const { return last_error_; }  // a readable reason, for logs
     const GemmStats& gemm_stats() const { return stats_; }        // of the last stream
+    const std::vector<GemmRecord>& gemm_log() const { return log_; }  // each GEMM of the last stream
+    // The error model's seed for the next streams (a simulation knob, like the regulation: the
+    // host model varies it per image so each image draws its own slow cycles).
+    void set_seed(uint64_t seed) { config_.seed = seed; }
 
 private:
     void run();
@@ -44,7 +55,7 @@ private:
     ControllerConfig config_;
     std::string last_error_;
     GemmStats stats_;
-    uint64_t gemms_ = 0;
+    std::vector<GemmRecord> log_;
     std::vector<int8_t> a_, b_;
     std::vector<int32_t> c_;
 };

@@ -1,5 +1,5 @@
-// dma_engine.h -- moves 2-D blocks between DRAM (through its TLM initiator socket) and the
-// accelerator's scratchpads, one TLM transaction per row. It runs inside a controller thread:
+// dma_engine.h -- moves 3-D strided blocks (fw::DmaCmd) between DRAM (through its TLM initiator
+// socket) and the accelerator's scratchpads, one TLM transaction per DRAM row. It runs inside a controller thread:
 // execute() waits for the accumulated transaction delay (loosely timed) and returns an error
 // code instead of throwing, so a bad command stops the accelerator cleanly.
 #pragma once
@@ -12,6 +12,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include <array>
+#include <vector>
 
 namespace tesa {
 
@@ -32,6 +33,7 @@ public:
 private:
     std::array<Scratchpad*, 4> buffers_;
     uint64_t bytes_ = 0;
+    std::vector<uint8_t> staging_;  // a strided row's span
 };
 
 }  // namespace tesa

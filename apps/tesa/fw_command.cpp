@@ -23,7 +23,7 @@ std::vector<fw::Command> example_stream() {
     s.emplace_back(DmaCmd{false, Buffer::Parameters, 0x300000, 0, 1, 256, 256});
     s.emplace_back(SyncCmd{});
     s.emplace_back(GemmCmd{16, 16, 64, 0, 0, 0, 64, 32, 32, false, false, false});  // columns 0-15 of W
-    s.emplace_back(GemmCmd{16, 16, 64, 0, 16, 64, 64, 32, 32, false, false, false});  // columns 16-31
+    s.emplace_back(GemmCmd{16, 16, 64, 0, 16, 64, 64, 32, 32, false, false, false, 1});  // columns 16-31, tile 1
     s.emplace_back(SyncCmd{});
     s.emplace_back(PostCmd{PostOp::Requantize, true, 0, 0, 0x800, 0, 32, 16, 1, 0, 0});
     s.emplace_back(DmaCmd{true, Buffer::Outputs, 0x400000, 0x800, 16, 32, 32});

@@ -21,9 +21,9 @@ TEST(FwCli, ExampleStreamDisassemblesAndCorruptionIsReported) {
     ASSERT_EQ(run_tesa({"fw", "example", f}).code, 0);
     CliRun d = run_tesa({"fw", "dump", f});
     ASSERT_EQ(d.code, 0) << d.err;
-    EXPECT_TRUE(contains(d.out, "12 commands, 280 bytes, CRC ok")) << d.out;
-    EXPECT_TRUE(contains(d.out, "000098  gemm       ws M=16 N=16 K=64 A=act+0x0/64 B=wgt+0x10/32 C=out+0x40/32")) << d.out;
-    EXPECT_TRUE(contains(d.out, "000114  end")) << d.out;
+    EXPECT_TRUE(contains(d.out, "12 commands, 388 bytes, CRC ok")) << d.out;
+    EXPECT_TRUE(contains(d.out, "0000e4  gemm       ws M=16 N=16 K=64 A=act+0x0/64 B=wgt+0x10/32 C=out+0x40/32 tag 0.1")) << d.out;
+    EXPECT_TRUE(contains(d.out, "000180  end")) << d.out;
     std::string bytes = tesa::read_file(f);
     bytes[100] = static_cast<char>(bytes[100] ^ 1);
     tesa::write_file_atomic(f, bytes);

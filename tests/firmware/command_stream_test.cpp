@@ -15,11 +15,15 @@ std::vector<Command> every_command() {
     return {DmaCmd{false, Buffer::Weights, 0x123456789aULL, 16, 3, 40, 64},
             DmaCmd{true, Buffer::Outputs, 0x400000, 0x800, 1, 128, 128},
             DmaCmd{false, Buffer::Parameters, 0, 0, 1, 4, 4},
+            DmaCmd{false, Buffer::Activations, 0x1000, 3, 5, 7, 66, 4, 1089, 700, 9, 2, 75},
             GemmCmd{7, 9, 300, 1, 2, 3, 320, 16, 0, true, true, true},
             GemmCmd{1, 1, 1, 0, 0, 0, 0, 0, 0, false, false, false},
             PostCmd{PostOp::Requantize, true, 1, 2, 3, 4, 16, 8, 8, 0, 0},
             PostCmd{PostOp::MaxPool, false, 5, 0, 6, 0, 6, 28, 28, 2, 2},
             PostCmd{PostOp::Add, true, 5, 9, 6, 12, 16, 32, 32, 0, 0},
+            PostCmd{PostOp::Bias, false, 0, 0, 64, 0, 10, 1, 1, 0, 0},
+            PostCmd{PostOp::ShortcutA, false, 0, 0, 512, 0, 16, 32, 32, 0, 2, 8},
+            PostCmd{PostOp::AvgPool, false, 0, 0, 512, 0, 64, 8, 8, 8, 1},
             SyncCmd{},
             InterruptCmd{0xdeadbeef},
             EndCmd{}};
@@ -33,15 +37,24 @@ TEST(CommandStream, EveryCommandRoundTripsBitForBit) {
     const auto& d = std::get<DmaCmd>(back[0]);
     EXPECT_EQ(d.dram_addr, 0x123456789aULL);
     EXPECT_EQ(d.rows, 3u);
-    const auto& g = std::get<GemmCmd>(back[3]);
+    const auto& g = std::get<GemmCmd>(back[4]);
     EXPECT_TRUE(g.output_stationary && g.weight_on_b && g.accumulate);
     EXPECT_EQ(g.k, 300u);
     EXPECT_EQ(g.a_pitch, 320u);
-    EXPECT_EQ(std::get<PostCmd>(back[6]).op, PostOp::MaxPool);
-    EXPECT_EQ(std::get<InterruptCmd>(back[9]).code, 0xdeadbeefu);
+    const auto& strided = std::get<DmaCmd>(back[3]);
+    EXPECT_EQ(strided.planes, 4u);
+    EXPECT_EQ(strided.dram_plane_stride, 1089u);
+    EXPECT_EQ(strided.dram_elem_stride, 2u);
+    EXPECT_EQ(strided.spad_elem_stride, 75u);
+    EXPECT_EQ(strided.spad_plane_pitch(), 9u);
+    EXPECT_EQ(std::get<PostCmd>(back[7]).op, PostOp::MaxPool);
+    EXPECT_EQ(std::get<PostCmd>(back[10]).pad_channels, 8u);
+    EXPECT_EQ(std::get<InterruptCmd>(back[13]).code, 0xdeadbeefu);
     const std::string text = disassemble(back);
     EXPECT_NE(text.find("gemm       os M=7 N=9 K=300"), std::string::npos) << text;
     EXPECT_NE(text.find("post       maxpool"), std::string::npos) << text;
+    EXPECT_NE(text.find("post       shortcut-a"), std::string::npos) << text;
+    EXPECT_NE(text.find("4 planes stride 1089, element stride 2; spad strides 75/700/9"), std::string::npos) << text;
     EXPECT_NE(text.find("interrupt  code 3735928559"), std::string::npos) << text;
 }
 
@@ -85,6 +98,10 @@ TEST(CommandStream, MalformedCommandsAreRefused) {
     tesa::test::expect_error([] { decode(encode({DmaCmd{false, Buffer::Weights, 0, 0, 1, 0, 0}, EndCmd{}}), "z.fw"); },
                              {"z.fw: byte 24: DMA of zero bytes"});
     tesa::test::expect_error([] { decode(encode({EndCmd{}, SyncCmd{}, EndCmd{}}), "z.fw"); }, {"z.fw: byte 28: command after End"});
+    tesa::test::expect_error([] { decode(encode({DmaCmd{true, Buffer::Outputs, 0, 0, 1, 4, 4, 1, 0, 0, 0, 2, 1}, EndCmd{}}), "z.fw"); },
+                             {"z.fw: byte 24: DMA to DRAM with a DRAM element stride other than 1"});
+    tesa::test::expect_error([] { decode(encode({PostCmd{PostOp::MaxPool, false, 0, 0, 0, 0, 4, 2, 2, 3, 1}, EndCmd{}}), "z.fw"); },
+                             {"z.fw: byte 24: post-processing window or stride out of range"});
 }
 
 }  // namespace

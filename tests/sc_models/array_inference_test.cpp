@@ -4,6 +4,7 @@
 #include "sc_models/array_inference.h"
 
 #include "compiler/injection.h"
+#include "held_transitions.h"
 #include "synthetic_tables.h"
 #include "test_util.h"
 
@@ -43,28 +44,6 @@ QuantizedModel* ArrayInference::q_ = nullptr;
 ImageSet* ArrayInference::test_ = nullptr;
 ErrorTables* ArrayInference::tables_ = nullptr;
 
-// The transitions in which the weight on `port` is held, from the synthetic weight-held table.
-std::shared_ptr<TransitionTable> held_transitions(const ErrorTables& t, WeightPort port) {
-    auto tt = std::make_shared<TransitionTable>();
-    tt->offsets.assign((1u << 16) + 1, 0);
-    const std::vector<uint16_t>& held = port == WeightPort::A ? t.a_held : t.b_held;
-    for (uint32_t c = 0; c < (1u << 16); ++c) {
-        tt->offsets[c] = tt->previous.size();
-        const uint32_t a = c & 0xff, b = c >> 8, w = port == WeightPort::A ? a : b, x = port == WeightPort::A ? b : a;
-        const uint16_t exact = static_cast<uint16_t>(t.exact(a, b));
-        for (uint32_t xp = 0; xp < 256; ++xp) {  // previous pairs ascend with xp in both layouts
-            const uint32_t prev = port == WeightPort::A ? (w | xp << 8) : (xp | w << 8);
-            const uint16_t out = held[(static_cast<size_t>(w) << 16) | (xp << 8) | x];
-            if (out != exact) {
-                tt->previous.push_back(static_cast<uint16_t>(prev));
-                tt->outputs.push_back(out);
-            }
-        }
-    }
-    tt->offsets[1u << 16] = tt->previous.size();
-    return tt;
-}
-
 ArrayInferenceOptions options(Dataflow d, WeightPort p, double regulation, int rows = 8, int cols = 8) {
     ArrayInferenceOptions o;
     o.rows = rows;
@@ -94,7 +73,7 @@ TEST_F(ArrayInference, WeightStationaryOnAnOverclockedDieEqualsTheSequenceModel)
         const ProductErrors pe = ProductErrors::from_tables(*tables_, port, true);
         const InjectionPlan plan(*q_, pe, ErrorModel::Sequence, 1.0);
         Injector seq(plan);
-        ArrayMul mul(options(Dataflow::WeightStationary, port, 1.0), MultiplierBackend::fast(held_transitions(*tables_, port)));
+        ArrayMul mul(options(Dataflow::WeightStationary, port, 1.0), MultiplierBackend::fast(test::held_transitions(*tables_, port)));
         for (size_t i = 0; i < 3; ++i) {
             seq.start_image(1, i);
             mul.start_image(i);
@@ -106,7 +85,7 @@ TEST_F(ArrayInference, WeightStationaryOnAnOverclockedDieEqualsTheSequenceModel)
 }
 
 TEST_F(ArrayInference, ThreadCountDoesNotChangeTheResult) {
-    auto table = held_transitions(*tables_, WeightPort::A);
+    auto table = test::held_transitions(*tables_, WeightPort::A);
     ArrayInferenceOptions o = options(Dataflow::OutputStationary, WeightPort::A, 0.3);
     o.threads = 1;
     const ArrayEval one = evaluate_on_array(*q_, *test_, o, [&] { return MultiplierBackend::fast(table); });
