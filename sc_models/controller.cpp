@@ -5,6 +5,7 @@
 #include "common/rng.h"
 #include "sc_models/post_processor.h"
 
+#include <cmath>
 #include <cstring>
 #include <variant>
 
@@ -85,8 +86,17 @@ uint32_t Controller::gemm(const fw::GemmCmd& g) {
     job.regulation = config_.regulation;
     uint64_t s = config_.seed ^ (static_cast<uint64_t>(g.tag) << 32);
     job.seed = splitmix64(s);
-    array_.start(job);
-    wait(array_.done_event());
+    if (config_.clocked_array) {
+        array_.start(job);
+        wait(array_.done_event());
+    } else {
+        // The clocked module starts on the next rising edge and signals done at that edge plus
+        // `cycles` periods (its last step); the decoupled wait lands on the same instant.
+        array_.core().run(job);
+        const double period = config_.clock_ns, now = sc_core::sc_time_stamp().to_seconds() * 1e9;
+        const double next_edge = (std::floor(now / period) + 1) * period;
+        wait(sc_core::sc_time(next_edge - now + static_cast<double>(array_.core().stats().cycles - 1) * period, sc_core::SC_NS));
+    }
     stats_ += array_.core().stats();
     log_.push_back({g.tag, array_.core().stats()});
     for (uint32_t m = 0; m < g.m; ++m)

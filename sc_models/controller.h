@@ -23,6 +23,12 @@ struct ControllerConfig {
     uint32_t max_firmware_bytes = 4u << 20;
     double regulation = 0;  // slow-cycle probability of every GEMM
     uint64_t seed = 1;      // a GEMM tagged t draws its slow cycles from splitmix64(seed ^ t << 32)
+    // true: the array module steps on every edge of its sc_clock. false (temporal decoupling, as a
+    // TLM quantum keeper does): the controller runs the same cycle-by-cycle core in one activation
+    // and waits cycles x clock period -- identical results, cycles and simulated time, without
+    // a kernel event per clock edge while the accelerator waits for DRAM.
+    bool clocked_array = true;
+    double clock_ns = 1.0;  // the array clock period, for the decoupled mode
 };
 
 // The statistics of one executed GEMM command, with its tag.

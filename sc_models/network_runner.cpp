@@ -52,7 +52,7 @@ NetworkRun run_network(const QuantizedModel& q, const NetworkProgram& prog, cons
             for (size_t i = 0; i < set.count(); ++i) {
                 const std::vector<int8_t> in = prog.input_tensor(q, set.image(i));
                 h.write(prog.input_addr, in.data(), static_cast<uint32_t>(in.size()));
-                ctl.set_seed(o.seed ^ (static_cast<uint64_t>(i) * 0x9e3779b97f4a7c15ULL));
+                ctl.set_seed(o.seed ^ (static_cast<uint64_t>(o.first_image + i) * 0x9e3779b97f4a7c15ULL));
                 const sc_core::sc_time start = sc_core::sc_time_stamp();
                 const uint32_t status = h.run_stream(prog.firmware_addr, static_cast<uint32_t>(prog.firmware.size()));
                 r.accelerator_ns += (sc_core::sc_time_stamp() - start).to_seconds() * 1e9;

@@ -21,6 +21,7 @@ struct NetworkRunOptions {
     SystemConfig system;   // accelerator sizes must be those the program was compiled for
     double regulation = 0;
     uint64_t seed = 1;
+    size_t first_image = 0;  // index of the set's first image in the whole test set (seeds)
     bool keep_logits = false;
     std::function<void(size_t done, size_t total)> progress;
 };

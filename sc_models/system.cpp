@@ -5,13 +5,24 @@
 
 namespace tesa {
 
+namespace {
+
+AcceleratorConfig with_clock_mode(const SystemConfig& c) {
+    AcceleratorConfig a = c.accelerator;
+    a.controller.clocked_array = c.clocked_array;
+    a.controller.clock_ns = c.clock_ns;
+    return a;
+}
+
+}  // namespace
+
 System::System(const sc_core::sc_module_name& name, const SystemConfig& c, MultiplierBackend backend)
     : sc_core::sc_module(name),
-      clock_("clock", sc_core::sc_time(c.clock_ns, sc_core::SC_NS)),
+      still_clock_("still_clock"),
       irq_("irq"),
       dram_("dram", c.dram_bytes, sc_core::sc_time(c.dram_latency_ns, sc_core::SC_NS), c.dram_bytes_per_ns),
       bus_("bus"),
-      accelerator_("accelerator", c.accelerator, std::move(backend)),
+      accelerator_("accelerator", with_clock_mode(c), std::move(backend)),
       host_("host", kRegisterBase) {
     if (c.dram_bytes > kRegisterBase) fail("system: DRAM larger than the register window's base (1 GiB)");
     bus_.map(0, c.dram_bytes);
@@ -20,7 +31,12 @@ System::System(const sc_core::sc_module_name& name, const SystemConfig& c, Multi
     bus_.initiators.bind(accelerator_.registers());
     host_.socket.bind(bus_.targets);
     accelerator_.dram().bind(bus_.targets);
-    accelerator_.clk(clock_);
+    if (c.clocked_array) {
+        clock_ = std::make_unique<sc_core::sc_clock>("clock", sc_core::sc_time(c.clock_ns, sc_core::SC_NS));
+        accelerator_.clk(*clock_);
+    } else {
+        accelerator_.clk(still_clock_);
+    }
     accelerator_.irq(irq_);
     host_.irq(irq_);
 }

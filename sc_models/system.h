@@ -8,6 +8,8 @@
 #include "sc_models/host.h"
 #include "sc_models/memory.h"
 
+#include <memory>
+
 namespace tesa {
 
 struct SystemConfig {
@@ -16,6 +18,9 @@ struct SystemConfig {
     double dram_latency_ns = 50;       // per transaction
     double dram_bytes_per_ns = 12.8;   // a 64-bit DDR4-1600 channel
     double clock_ns = 1.0;             // the accelerator clock period
+    // false: temporal decoupling (ControllerConfig::clocked_array): no sc_clock at all, so the
+    // kernel has no event per clock edge; results, cycles and times are the same.
+    bool clocked_array = false;
 };
 
 class System : public sc_core::sc_module {
@@ -29,7 +34,8 @@ public:
     Memory& dram() { return dram_; }
 
 private:
-    sc_core::sc_clock clock_;
+    std::unique_ptr<sc_core::sc_clock> clock_;  // only for the clocked array
+    sc_core::sc_signal<bool> still_clock_;       // the array's clock input otherwise
     sc_core::sc_signal<bool> irq_;
     Memory dram_;
     Bus bus_;

@@ -10,6 +10,7 @@ const std::vector<Command>& accelerator_commands() {
         all.insert(all.begin(), make_flow_command());  // the flow reaches the accelerator, so it lives here
         all.insert(all.end() - 1, make_gemm_command());  // before `version`
         all.insert(all.end() - 1, make_array_study_command());
+        all.insert(all.end() - 1, make_run_command());
         return all;
     }();
     return commands;

@@ -5,6 +5,7 @@
 #include "apps/tesa/commands.h"
 #include "sc_models/gemm.h"
 #include "sc_models/multiplier_backend.h"
+#include "sc_models/system.h"
 
 namespace tesa::cli {
 
@@ -33,5 +34,28 @@ struct ArrayStudyOptions {
 std::filesystem::path run_and_write_array_study(const std::string& network, const Model& m, const ImageSet& test,
                                                 const ArrayStudyOptions& so, const std::filesystem::path& tables_file,
                                                 const std::filesystem::path& data, const std::filesystem::path& out, Context& ctx);
+
+Command make_run_command();
+
+struct NetworkRunSpec {
+    std::string network;
+    std::vector<std::string> variants{"baseline"};  // baseline, eaq, wd+eaq
+    std::vector<Dataflow> dataflows{Dataflow::WeightStationary};
+    WeightPort weight_port = WeightPort::A;
+    std::string regulation = "1.5sigma";
+    std::filesystem::path tables_file;  // needed with errors or mitigated variants
+    SystemConfig system;
+    uint64_t seed = 1;
+    double wd_fraction = 0.01;
+    int jobs = 1;
+    MultiplierBackendKind backend = MultiplierBackendKind::Fast;
+    size_t calibration_images = 1000;
+    std::filesystem::path dump_firmware;  // prefix; empty: none
+};
+
+// `network` end to end on the SoC for each variant and dataflow; writes
+// <out>/run/<network>_<RxC>_s<S>_<regulation>.{md,csv} and _layers.csv, returns the CSV path.
+std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const Model& m, const ImageSet& test,
+                                                 const std::filesystem::path& data, const std::filesystem::path& out, Context& ctx);
 
 }  // namespace tesa::cli

@@ -4,7 +4,7 @@
 // characterize all (previous, current) pairs at one clock into HDF5 error tables, then the
 // LeNet-5/MNIST accuracy and the paper's mitigation study on those tables, then the network's
 // layers on the cycle-accurate systolic array (WS / OS, both weight ports) next to the paper's
-// injection. Later stages (firmware, the TLM system) append their steps here.
+// injection, the array study, and the network end to end on the TLM system.
 #include "apps/tesa/accelerator_commands.h"
 
 #include "common/file_util.h"
@@ -37,6 +37,9 @@ Command make_flow_command() {
         "  6. array: the INT8 LeNet-5's conv and fc layers as GEMMs on a 16x16 systolic array (tesa\n"
         "     array-study): WS and OS, weight on port a and b, 1.5 sigma, the first <array-images> test\n"
         "     images; next to the paper's uniform-previous-input injection at the same clock.\n"
+        "  7. system: LeNet-5 compiled to firmware and run end to end on the SoC (tesa run): host, DRAM,\n"
+        "     DMA, 16x16 WS array, post-processing; baseline, EAQ and WD+EAQ at 1.5 sigma on the first\n"
+        "     <run-images> test images: accuracy, MACs, cycles, errors per layer.\n"
         "Results go under <out>/; the last lines printed name the directories.";
     c.add_options = [](po::options_description& d) {
         add_design_options(d);
@@ -54,7 +57,9 @@ Command make_flow_command() {
                         "test images of the network step (0: the whole test set)")
             ("study-seeds", po::value<int>()->default_value(3)->value_name("N"), "seeds of the study in step 5")
             ("array-images", po::value<int>()->default_value(2000)->value_name("N"),
-             "test images of the array step (0: the whole test set; 2000 take about 2 minutes per row on 2 cores)");
+             "test images of the array step (0: the whole test set; 2000 take about 2 minutes per row on 2 cores)")
+            ("run-images", po::value<int>()->default_value(2000)->value_name("N"),
+             "test images of the system step (0: the whole test set; 2000 take about a minute on 2 cores)");
         add_data_dir_option(d);
     };
     c.run = [](const po::variables_map& vm, Context& ctx) {
@@ -63,7 +68,7 @@ Command make_flow_command() {
         s.liberty = std::filesystem::path(vm["pdk-dir"].as<std::string>()) / "nangate45_typ.lib.gz";
         s.out_dir = out / "synth" / (s.top + "_w" + std::to_string(s.width) + "_typ");
         const double char_scale = vm["characterize-scale"].as<double>();
-        const int steps = char_scale > 0 ? 6 : 4;
+        const int steps = char_scale > 0 ? 7 : 4;
         ctx.out << "== step 1/" << steps << ": synthesis (typical corner) ==\n";
         SynthResult r = synthesize(s);
         ctx.out << r.report << "\n";
@@ -117,7 +122,7 @@ Command make_flow_command() {
             ctx.out << line;
         }
         // The workload: LeNet-5 on MNIST, FP32 and INT8, full test set.
-        ctx.out << "\n== step " << (steps == 6 ? 5 : 4) << "/" << steps << ": network (LeNet-5/MNIST, functional engine, FP32 and INT8) ==\n";
+        ctx.out << "\n== step " << (steps == 7 ? 5 : 4) << "/" << steps << ": network (LeNet-5/MNIST, functional engine, FP32 and INT8) ==\n";
         const Model net = load_network("lenet5-mnist", "");
         const std::filesystem::path data = vm["data-dir"].as<std::string>();
         const ImageSet test = load_dataset(net.dataset, "test", data).head(static_cast<size_t>(vm["images"].as<int>()));
@@ -153,6 +158,19 @@ Command make_flow_command() {
         } else if (!table_file.empty()) {
             ctx.out << "array step skipped: the array multiplies INT8 operands, the tables are of a " << table_width << "-bit multiplier\n";
         }
+        std::filesystem::path run_file;
+        if (!table_file.empty() && table_width == 8) {
+            ctx.out << "\n== step 7/" << steps << ": the network end to end on the SoC (firmware, TLM, 16x16 WS array) ==\n";
+            const ImageSet run_test = load_dataset(net.dataset, "test", data).head(static_cast<size_t>(vm["run-images"].as<int>()));
+            NetworkRunSpec rs;
+            rs.network = "lenet5-mnist";
+            rs.variants = {"baseline", "eaq", "wd+eaq"};
+            rs.tables_file = table_file;
+            rs.jobs = 2;
+            run_file = run_and_write_network_runs(rs, net, run_test, data, out, ctx);
+        } else if (!table_file.empty()) {
+            ctx.out << "system step skipped: the accelerator multiplies INT8 operands\n";
+        }
 
         auto abs = [](const std::filesystem::path& p) { return std::filesystem::absolute(p).lexically_normal().string(); };
         ctx.out << "\nflow done. results: " << abs(out) << "\n"
@@ -163,6 +181,7 @@ Command make_flow_command() {
         ctx.out << "  network:   " << abs(acc_file) << "\n";
         if (!study_file.empty()) ctx.out << "  study:     " << abs(study_file) << " (.md, .png beside it)\n";
         if (!array_file.empty()) ctx.out << "  array:     " << abs(array_file) << " (.md beside it)\n";
+        if (!run_file.empty()) ctx.out << "  system:    " << abs(run_file) << " (.md, _layers.csv beside it)\n";
         return 0;
     };
     return c;

@@ -25,7 +25,7 @@ CliRun gemm(std::vector<std::string> args) {
 TEST(AcceleratorCli, HelpListsTheFlowTheStagesAndTheAcceleratorCommands) {
     CliRun top = run_tesa({"--help"}, &tesa::cli::accelerator_commands());
     EXPECT_EQ(top.code, 0);
-    for (const char* c : {"flow", "synth", "characterize", "study", "gemm", "array-study", "version"})
+    for (const char* c : {"flow", "synth", "characterize", "study", "gemm", "array-study", "run", "version"})
         EXPECT_TRUE(contains(top.out, std::string("  ") + c + " ")) << c << "\n" << top.out;
     CliRun core = run_tesa({"gemm", "--help"});
     EXPECT_EQ(core.code, 2) << "tesa-core, the model generator, has no accelerator commands";

@@ -159,6 +159,29 @@ TEST_F(NetworkRunLeNet, WithTimingErrorsTheSystemEqualsTheArrayInference) {
     }
 }
 
+TEST_F(NetworkRunLeNet, TheClockedArrayAndTemporalDecouplingGiveTheSameRun) {
+    const auto table = test::held_transitions(*tables_, WeightPort::A);
+    SystemConfig sys = system_config(8, 8);
+    const NetworkProgram p = compile_network(*q_, mapping_options(sys.accelerator, Dataflow::WeightStationary, WeightPort::A));
+    NetworkRunOptions o;
+    o.regulation = 0.5;
+    o.keep_logits = true;
+    std::vector<NetworkRun> runs;
+    for (bool clocked : {true, false}) {
+        o.system = sys;
+        o.system.clocked_array = clocked;
+        o.system.clock_ns = 1.5;
+        runs.push_back(run_network(*q_, p, *test_, o, MultiplierBackend::fast(table)));
+    }
+    EXPECT_EQ(runs[0].logits, runs[1].logits);
+    EXPECT_EQ(runs[0].total.cycles, runs[1].total.cycles);
+    EXPECT_EQ(runs[0].total.wrong_products, runs[1].total.wrong_products);
+    EXPECT_GT(runs[0].total.wrong_products, 0u);
+    EXPECT_EQ(runs[0].dma_bytes, runs[1].dma_bytes);
+    EXPECT_NEAR(runs[0].accelerator_ns, runs[1].accelerator_ns, 1e-3) << "the same simulated time";
+    EXPECT_GT(runs[0].accelerator_ns, 1.5 * static_cast<double>(runs[0].total.cycles) / static_cast<double>(test_->count()));
+}
+
 TEST_F(NetworkRunLeNet, ConfigurationsThatDoNotFitAreRefused) {
     SystemConfig sys = system_config(4, 4);
     sys.accelerator.activation_bytes = 64;

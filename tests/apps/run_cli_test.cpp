@@ -1,0 +1,105 @@
+// `tesa run`: LeNet-5 end to end on the SoC from the command line and from an INI file; without
+// errors its accuracy is the INT8 engine's; with errors (synthetic tables written as a table file)
+// the results do not depend on how many worker processes share the images; the dumped firmware
+// decodes; bad variants, tables and arrays are refused with clear errors.
+#include "apps/tesa/commands.h"
+#include "cli_test_util.h"
+#include "test_util.h"
+
+#include "common/file_util.h"
+#include "held_transitions.h"
+#include "networks/engine.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace fs = std::filesystem;
+using namespace tesa::test;
+
+namespace {
+
+CliRun run(std::vector<std::string> args) {
+    args.insert(args.begin(), "run");
+    return run_tesa(args, &tesa::cli::accelerator_commands());
+}
+
+struct TempDir {
+    fs::path path = fs::temp_directory_path() / ("tesa_run_" + std::to_string(::getpid()));
+    TempDir() { fs::create_directories(path); }
+    ~TempDir() { fs::remove_all(path); }
+};
+
+// The CSV's value in column `name` of row `row` (1: the first data row).
+std::string field(const std::string& csv, int row, const std::string& name) {
+    std::vector<std::vector<std::string>> rows;
+    for (const std::string& line : tesa::cli::split_list(csv, '\n')) rows.push_back(tesa::cli::split_list(line, ','));
+    for (size_t c = 0; c < rows.at(0).size(); ++c)
+        if (rows[0][c] == name) return rows.at(static_cast<size_t>(row)).at(c);
+    return "?";
+}
+
+TEST(RunCli, WithoutErrorsTheSystemHasTheEnginesAccuracy) {
+    TempDir t;
+    CliRun r = run({"--regulation", "0", "--images", "40", "--dataflow", "ws", "--array", "8x8", "--calibration-images", "300", "--out",
+                    t.path.string(), "--dump-firmware", (t.path / "lenet").string()});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const std::string csv = tesa::read_file(t.path / "run" / "lenet5-mnist_8x8_exact_0.csv");
+    const tesa::Model m = tesa::Model::read(tesa::model_path("lenet5-mnist"));
+    tesa::QuantOptions qo;
+    qo.calibration_images = 300;
+    const tesa::QuantizedModel q =
+        tesa::QuantizedModel::quantize(m, tesa::load_dataset("mnist", "train", tesa::default_data_dir()).head(300), qo);
+    const tesa::EvalResult e = tesa::evaluate_int8(q, tesa::load_dataset("mnist", "test", tesa::default_data_dir()).head(40), 1);
+    EXPECT_EQ(field(csv, 1, "correct"), std::to_string(e.correct)) << csv;
+    EXPECT_EQ(field(csv, 1, "macs"), "416520");
+    EXPECT_EQ(field(csv, 1, "wrong_products_per_image"), "0.000");
+    EXPECT_TRUE(contains(r.out, "| 4 | fc | 1 x 120 x 400 |")) << r.out;
+    EXPECT_TRUE(fs::exists(t.path / "run" / "lenet5-mnist_8x8_exact_0_layers.csv"));
+    CliRun d = run_tesa({"fw", "dump", (t.path / "lenet.baseline.ws.fw").string()});
+    ASSERT_EQ(d.code, 0) << d.err;
+    EXPECT_TRUE(contains(d.out, "gemm       ws M=784 N=6 K=25")) << d.out;
+    EXPECT_TRUE(contains(d.out, "post       maxpool")) << d.out;
+}
+
+TEST(RunCli, ResultsDoNotDependOnTheWorkerCountAndConfigFilesWork) {
+    TempDir t;
+    tesa::ErrorTables tables = synthetic_tables();
+    tables.transitions = *held_transitions(tables, tesa::WeightPort::A);
+    const fs::path tf = t.path / "tables.h5";
+    tables.write(tf);
+    const fs::path cfg = t.path / "run.cfg";
+    tesa::write_file_atomic(cfg, "network = lenet5-mnist\nvariant = baseline,wd+eaq\narray = 8x8\ndataflow = ws\nregulation = 0.5\n"
+                                 "images = 12\ncalibration-images = 300\ntables = " + tf.string() + "\n");
+    std::vector<std::string> csvs;
+    for (const char* jobs : {"1", "3"}) {
+        const fs::path out = t.path / (std::string("j") + jobs);
+        CliRun r = run({"--config", cfg.string(), "--jobs", jobs, "--out", out.string()});
+        ASSERT_EQ(r.code, 0) << r.err;
+        csvs.push_back(tesa::read_file(out / "run" / "lenet5-mnist_8x8_s0.80_0.5.csv"));
+    }
+    for (int row : {1, 2})
+        for (const char* col : {"correct", "wrong_products_per_image", "slow_per_image", "cycles_per_image", "macs_issued"})
+            EXPECT_EQ(field(csvs[0], row, col), field(csvs[1], row, col)) << col;
+    EXPECT_NE(field(csvs[0], 1, "wrong_products_per_image"), "0.000") << csvs[0];
+    EXPECT_EQ(field(csvs[0], 2, "variant"), "wd+eaq");
+    EXPECT_GT(std::stoull(field(csvs[0], 2, "macs")), 416520u) << "WD adds MACs";
+}
+
+TEST(RunCli, BadInputsAreRefused) {
+    TempDir t;
+    CliRun r = run({"--variant", "fancy", "--images", "2", "--out", t.path.string()});
+    EXPECT_NE(r.code, 0);
+    EXPECT_TRUE(contains(r.err, "unknown variant 'fancy'")) << r.err;
+    r = run({"--variant", "eaq", "--images", "2", "--tables", (t.path / "none.h5").string(), "--out", t.path.string()});
+    EXPECT_NE(r.code, 0);
+    EXPECT_TRUE(contains(r.err, "none.h5")) << r.err;
+    r = run({"--array", "0x4", "--regulation", "0", "--images", "2", "--out", t.path.string()});
+    EXPECT_NE(r.code, 0);
+    r = run({"--regulation", "0", "--images", "2", "--activation-kib", "0", "--out", t.path.string()});
+    EXPECT_NE(r.code, 0);
+    EXPECT_TRUE(contains(r.err, "--activation-kib must be at least 1")) << r.err;
+}
+
+}  // namespace
