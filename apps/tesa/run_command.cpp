@@ -205,9 +205,16 @@ std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const 
             res.dataflow = dataflow_name(d);
             res.program = compile_network(q, mapping_options(s.system.accelerator, d, s.weight_port));
             if (!s.dump_firmware.empty()) {
-                const std::string f = s.dump_firmware.string() + "." + variant + "." + res.dataflow + ".fw";
-                write_file_atomic(f, std::string(res.program.firmware.begin(), res.program.firmware.end()));
-                ctx.err << "run: firmware written to " << f << " (tesa fw dump " << f << ")" << std::endl;
+                const std::string f = s.dump_firmware.string() + "." + variant + "." + res.dataflow;
+                write_file_atomic(f + ".fw", std::string(res.program.firmware.begin(), res.program.firmware.end()));
+                // The DRAM image the host loads: constants and firmware at their addresses, zeros between.
+                std::string image(res.program.firmware_addr + res.program.firmware.size(), '\0');
+                for (const DramSegment& seg : res.program.constants) std::copy(seg.bytes.begin(), seg.bytes.end(), image.begin() + static_cast<std::ptrdiff_t>(seg.addr));
+                std::copy(res.program.firmware.begin(), res.program.firmware.end(), image.begin() + static_cast<std::ptrdiff_t>(res.program.firmware_addr));
+                write_file_atomic(f + ".dram", image);
+                ctx.err << "run: firmware written to " << f << ".fw (tesa fw dump " << f << ".fw), DRAM image to " << f << ".dram (input at 0x"
+                        << std::hex << res.program.input_addr << ", logits at 0x" << res.program.logits_addr << ", firmware at 0x"
+                        << res.program.firmware_addr << std::dec << ")" << std::endl;
             }
             NetworkRunOptions o;
             o.system = s.system;
@@ -351,7 +358,7 @@ Command make_run_command() {
             ("dram-latency-ns", po::value<double>()->default_value(50.0)->value_name("T"), "DRAM latency per transaction (ns)")
             ("dram-gbps", po::value<double>()->default_value(12.8)->value_name("B"), "DRAM bandwidth (bytes per ns)")
             ("calibration-images", po::value<int>()->default_value(1000)->value_name("N"), "training images for activation scales")
-            ("dump-firmware", po::value<std::string>()->value_name("PREFIX"), "also write each compiled stream to PREFIX.<variant>.<dataflow>.fw")
+            ("dump-firmware", po::value<std::string>()->value_name("PREFIX"), "also write each compiled stream to PREFIX.<variant>.<dataflow>.fw and its DRAM image to .dram")
             ("out", po::value<std::string>()->default_value("tesa-out")->value_name("DIR"), "root directory of results");
         add_data_dir_option(d);
     };

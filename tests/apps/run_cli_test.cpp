@@ -61,6 +61,10 @@ TEST(RunCli, WithoutErrorsTheSystemHasTheEnginesAccuracy) {
     ASSERT_EQ(d.code, 0) << d.err;
     EXPECT_TRUE(contains(d.out, "gemm       ws M=784 N=6 K=25")) << d.out;
     EXPECT_TRUE(contains(d.out, "post       maxpool")) << d.out;
+    const std::string image = tesa::read_file(t.path / "lenet.baseline.ws.dram");
+    const std::string fw = tesa::read_file(t.path / "lenet.baseline.ws.fw");
+    ASSERT_GT(image.size(), fw.size());
+    EXPECT_EQ(image.substr(image.size() - fw.size()), fw) << "the DRAM image ends with the firmware";
 }
 
 TEST(RunCli, ResultsDoNotDependOnTheWorkerCountAndConfigFilesWork) {
