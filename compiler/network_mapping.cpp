@@ -56,22 +56,10 @@ private:
         cmds_.push_back(std::move(c));
         ++lm.commands;
     }
-    // A whole tensor's interior into the output scratchpad at `spad` (packed C x H x W).
-    void load_tensor(const Tensor& t, uint64_t spad, LayerMap& lm) {
+    // A whole tensor's interior between DRAM and the output scratchpad at `spad` (packed C x H x W).
+    void move_tensor(const Tensor& t, uint64_t spad, bool to_dram, LayerMap& lm) {
         fw::DmaCmd d;
-        d.buffer = fw::Buffer::Outputs;
-        d.dram_addr = t.at(0, 0, 0);
-        d.spad_offset = u32(spad, "offset");
-        d.planes = u32(t.shape.c, "channels");
-        d.rows = u32(t.shape.h, "rows");
-        d.row_bytes = u32(t.shape.w, "width");
-        d.dram_stride = u32(t.wp(), "stride");
-        d.dram_plane_stride = u32(t.plane(), "stride");
-        emit(d, lm);
-    }
-    void store_tensor(const Tensor& t, uint64_t spad, LayerMap& lm) {
-        fw::DmaCmd d;
-        d.to_dram = true;
+        d.to_dram = to_dram;
         d.buffer = fw::Buffer::Outputs;
         d.dram_addr = t.at(0, 0, 0);
         d.spad_offset = u32(spad, "offset");
@@ -261,7 +249,7 @@ void Emitter::post_layer(size_t i, LayerMap& lm) {
     const uint64_t n_in = l.in.size(), second = align(n_in), dst = l.type == LayerType::Add ? align(second + n_in) : second;
     if (dst + l.out.size() > o_.output_bytes)
         fail(where(i) + ": its tensors (" + std::to_string(dst + l.out.size()) + " bytes) do not fit the output scratchpad");
-    load_tensor(in, 0, lm);
+    move_tensor(in, 0, false, lm);
     fw::PostCmd pc;
     pc.src_offset = 0;
     pc.dst_offset = u32(dst, "offset");
@@ -288,7 +276,7 @@ void Emitter::post_layer(size_t i, LayerMap& lm) {
         case LayerType::Add: {
             pc.op = fw::PostOp::Add;
             pc.relu = l.relu;
-            load_tensor(tensor(l.inputs[1]), second, lm);
+            move_tensor(tensor(l.inputs[1]), second, false, lm);
             pc.src2_offset = u32(second, "offset");
             std::vector<uint8_t> prm(12);
             const int32_t v[3] = {ql.add_a.m0, ql.add_b.m0, QuantLayer::kAddBits};
@@ -305,7 +293,7 @@ void Emitter::post_layer(size_t i, LayerMap& lm) {
     }
     emit(fw::SyncCmd{}, lm);
     emit(pc, lm);
-    store_tensor(out, dst, lm);
+    move_tensor(out, dst, true, lm);
 }
 
 NetworkProgram Emitter::run() {

@@ -2,6 +2,8 @@
 // checks. A strided DRAM row is read as its whole span (what a burst costs) and gathered.
 #include "sc_models/dma_engine.h"
 
+#include "sc_models/tlm_payload.h"
+
 #include <cstring>
 
 namespace tesa {
@@ -27,14 +29,9 @@ uint32_t DmaEngine::execute(const fw::DmaCmd& cmd) {
             uint8_t* s = spad->at(cmd.spad_offset + pl * plane_pitch + r * row_pitch);
             if (!packed && cmd.to_dram)
                 for (uint32_t e = 0; e < cmd.row_bytes; ++e) staging_[e] = s[e * es];
-            p.set_command(cmd.to_dram ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-            p.set_address(cmd.dram_addr + static_cast<uint64_t>(pl) * cmd.dram_plane_stride + static_cast<uint64_t>(r) * cmd.dram_stride);
-            p.set_data_ptr(packed ? s : staging_.data());
-            p.set_data_length(static_cast<unsigned>(packed ? cmd.row_bytes : span));
-            p.set_streaming_width(static_cast<unsigned>(packed ? cmd.row_bytes : span));
-            p.set_byte_enable_ptr(nullptr);
-            p.set_dmi_allowed(false);
-            p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+            prepare_payload(p, cmd.to_dram ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND,
+                            cmd.dram_addr + static_cast<uint64_t>(pl) * cmd.dram_plane_stride + static_cast<uint64_t>(r) * cmd.dram_stride,
+                            packed ? s : staging_.data(), static_cast<uint32_t>(packed ? cmd.row_bytes : span));
             socket->b_transport(p, delay);
             if (!p.is_response_ok()) {
                 wait(delay);
@@ -51,13 +48,7 @@ uint32_t DmaEngine::execute(const fw::DmaCmd& cmd) {
 uint32_t DmaEngine::read_dram(uint64_t addr, uint8_t* out, uint32_t bytes) {
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     tlm::tlm_generic_payload p;
-    p.set_command(tlm::TLM_READ_COMMAND);
-    p.set_address(addr);
-    p.set_data_ptr(out);
-    p.set_data_length(bytes);
-    p.set_streaming_width(bytes);
-    p.set_byte_enable_ptr(nullptr);
-    p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    prepare_payload(p, tlm::TLM_READ_COMMAND, addr, out, bytes);
     socket->b_transport(p, delay);
     wait(delay);
     return p.is_response_ok() ? kDmaOk : kDmaBusError;

@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "sc_models/register_block.h"
+#include "sc_models/tlm_payload.h"
 
 #include <cstdio>
 
@@ -21,13 +22,7 @@ void Host::run() {
 void Host::transport(tlm::tlm_command cmd, uint64_t addr, void* data, uint32_t bytes) {
     tlm::tlm_generic_payload p;
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    p.set_command(cmd);
-    p.set_address(addr);
-    p.set_data_ptr(static_cast<unsigned char*>(data));
-    p.set_data_length(bytes);
-    p.set_streaming_width(bytes);
-    p.set_byte_enable_ptr(nullptr);
-    p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    prepare_payload(p, cmd, addr, data, bytes);
     socket->b_transport(p, delay);
     wait(delay);
     if (!p.is_response_ok()) {

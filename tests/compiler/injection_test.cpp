@@ -3,6 +3,7 @@
 #include "compiler/injection.h"
 #include "compiler/mitigation.h"
 #include "synthetic_tables.h"
+#include "lenet_suite.h"
 #include "test_util.h"
 
 #include <cmath>
@@ -12,25 +13,8 @@
 namespace tesa {
 namespace {
 
-class Injection : public ::testing::Test {
+class Injection : public test::LeNetSuite<40> {
 protected:
-    static void SetUpTestSuite() {
-        model_ = new Model(Model::read(model_path("lenet5-mnist")));
-        q_ = new QuantizedModel(QuantizedModel::quantize(*model_, load_dataset("mnist", "train", default_data_dir()).head(200), {}));
-        test_ = new ImageSet(load_dataset("mnist", "test", default_data_dir()).head(40));
-        tables_ = new ErrorTables(test::synthetic_tables());
-    }
-    static void TearDownTestSuite() {
-        delete model_;
-        delete q_;
-        delete test_;
-        delete tables_;
-    }
-    static Model* model_;
-    static QuantizedModel* q_;
-    static ImageSet* test_;
-    static ErrorTables* tables_;
-
     static std::vector<int32_t> logits(const QuantizedModel& q, size_t image, Injector& in, uint64_t seed) {
         Workspace<int8_t> ws(*q.model);
         std::vector<int32_t> out(10);
@@ -46,10 +30,6 @@ protected:
         return out;
     }
 };
-Model* Injection::model_ = nullptr;
-QuantizedModel* Injection::q_ = nullptr;
-ImageSet* Injection::test_ = nullptr;
-ErrorTables* Injection::tables_ = nullptr;
 
 TEST_F(Injection, ProductErrorsFollowTheWeightPort) {
     for (WeightPort port : {WeightPort::A, WeightPort::B}) {

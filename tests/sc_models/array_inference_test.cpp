@@ -6,6 +6,7 @@
 #include "compiler/injection.h"
 #include "held_transitions.h"
 #include "synthetic_tables.h"
+#include "lenet_suite.h"
 #include "test_util.h"
 
 #include <gtest/gtest.h>
@@ -13,20 +14,8 @@
 namespace tesa {
 namespace {
 
-class ArrayInference : public ::testing::Test {
+class ArrayInference : public test::LeNetSuite<6> {
 protected:
-    static void SetUpTestSuite() {
-        model_ = new Model(Model::read(model_path("lenet5-mnist")));
-        q_ = new QuantizedModel(QuantizedModel::quantize(*model_, load_dataset("mnist", "train", default_data_dir()).head(200), {}));
-        test_ = new ImageSet(load_dataset("mnist", "test", default_data_dir()).head(6));
-        tables_ = new ErrorTables(test::synthetic_tables());
-    }
-    static void TearDownTestSuite() {
-        delete model_;
-        delete q_;
-        delete test_;
-        delete tables_;
-    }
     template <class Mul>
     static std::vector<int32_t> logits(size_t image, Mul& mul) {
         Workspace<int8_t> ws(*model_);
@@ -34,15 +23,7 @@ protected:
         forward_int8(*q_, test_->image(image), ws, out.data(), mul);
         return out;
     }
-    static Model* model_;
-    static QuantizedModel* q_;
-    static ImageSet* test_;
-    static ErrorTables* tables_;
 };
-Model* ArrayInference::model_ = nullptr;
-QuantizedModel* ArrayInference::q_ = nullptr;
-ImageSet* ArrayInference::test_ = nullptr;
-ErrorTables* ArrayInference::tables_ = nullptr;
 
 ArrayInferenceOptions options(Dataflow d, WeightPort p, double regulation, int rows = 8, int cols = 8) {
     ArrayInferenceOptions o;

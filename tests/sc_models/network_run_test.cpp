@@ -12,6 +12,7 @@
 #include "held_transitions.h"
 #include "networks/net_test_util.h"
 #include "sc_models/array_inference.h"
+#include "lenet_suite.h"
 #include "test_util.h"
 
 #include <gtest/gtest.h>
@@ -72,29 +73,7 @@ Checked run_exact(const QuantizedModel& q, const ImageSet& set, Dataflow d, cons
     return c;
 }
 
-class NetworkRunLeNet : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() {
-        model_ = new Model(Model::read(model_path("lenet5-mnist")));
-        q_ = new QuantizedModel(QuantizedModel::quantize(*model_, load_dataset("mnist", "train", default_data_dir()).head(200), {}));
-        test_ = new ImageSet(load_dataset("mnist", "test", default_data_dir()).head(3));
-        tables_ = new ErrorTables(test::synthetic_tables());
-    }
-    static void TearDownTestSuite() {
-        delete model_;
-        delete q_;
-        delete test_;
-        delete tables_;
-    }
-    static Model* model_;
-    static QuantizedModel* q_;
-    static ImageSet* test_;
-    static ErrorTables* tables_;
-};
-Model* NetworkRunLeNet::model_ = nullptr;
-QuantizedModel* NetworkRunLeNet::q_ = nullptr;
-ImageSet* NetworkRunLeNet::test_ = nullptr;
-ErrorTables* NetworkRunLeNet::tables_ = nullptr;
+class NetworkRunLeNet : public test::LeNetSuite<3> {};
 
 TEST_F(NetworkRunLeNet, BaselineLogitsEqualTheEngineOnTwoArraysBothDataflows) {
     for (Dataflow d : {Dataflow::WeightStationary, Dataflow::OutputStationary}) {
