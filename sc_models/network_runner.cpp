@@ -10,6 +10,51 @@
 
 namespace tesa {
 
+void NetworkRun::add(const NetworkRun& o) {
+    images += o.images;
+    correct += o.correct;
+    if (layer_stats.size() < o.layer_stats.size()) layer_stats.resize(o.layer_stats.size());
+    for (size_t l = 0; l < o.layer_stats.size(); ++l) layer_stats[l] += o.layer_stats[l];
+    total += o.total;
+    accelerator_ns += o.accelerator_ns;
+    dma_bytes += o.dma_bytes;
+    logits.insert(logits.end(), o.logits.begin(), o.logits.end());
+}
+
+namespace {
+
+constexpr uint32_t kRunMagic = 0x4e555254;  // "TRUN"
+
+}  // namespace
+
+void write_run(std::FILE* f, const NetworkRun& r) {
+    const uint64_t head[6] = {kRunMagic, r.images, r.correct, r.dma_bytes, r.layer_stats.size(), r.logits.size()};
+    std::fwrite(head, sizeof head, 1, f);
+    std::fwrite(&r.accelerator_ns, sizeof r.accelerator_ns, 1, f);
+    std::fwrite(&r.total, sizeof r.total, 1, f);
+    std::fwrite(r.layer_stats.data(), sizeof(GemmStats), r.layer_stats.size(), f);
+    std::fwrite(r.logits.data(), sizeof(int32_t), r.logits.size(), f);
+}
+
+bool read_run(std::FILE* f, NetworkRun& r, const std::string& name) {
+    uint64_t head[6];
+    const size_t got = std::fread(head, 1, sizeof head, f);
+    if (got == 0) return false;
+    if (got != sizeof head) fail(name + ": truncated run record");
+    if (head[0] != kRunMagic || head[4] > 100000 || head[5] > (1u << 30)) fail(name + ": not a run record (corrupt)");
+    r = NetworkRun();
+    r.images = head[1];
+    r.correct = head[2];
+    r.dma_bytes = head[3];
+    r.layer_stats.resize(head[4]);
+    r.logits.resize(head[5]);
+    if (std::fread(&r.accelerator_ns, sizeof r.accelerator_ns, 1, f) != 1 || std::fread(&r.total, sizeof r.total, 1, f) != 1 ||
+        std::fread(r.layer_stats.data(), sizeof(GemmStats), r.layer_stats.size(), f) != r.layer_stats.size() ||
+        std::fread(r.logits.data(), sizeof(int32_t), r.logits.size(), f) != r.logits.size())
+        fail(name + ": truncated run record");
+    return true;
+}
+
 MappingOptions mapping_options(const AcceleratorConfig& a, Dataflow d, WeightPort port) {
     MappingOptions o;
     o.rows = a.rows;
@@ -49,26 +94,35 @@ NetworkRun run_network(const QuantizedModel& q, const NetworkProgram& prog, cons
             for (const DramSegment& s : prog.constants) h.write(s.addr, s.bytes.data(), static_cast<uint32_t>(s.bytes.size()));
             h.write(prog.firmware_addr, prog.firmware.data(), static_cast<uint32_t>(prog.firmware.size()));
             Controller& ctl = sys.accelerator().controller();
+            uint64_t dma_before = sys.accelerator().dma_bytes();
+            NetworkRun one;
             for (size_t i = 0; i < set.count(); ++i) {
+                const uint64_t id = o.image_ids.empty() ? i : o.image_ids[i];
                 const std::vector<int8_t> in = prog.input_tensor(q, set.image(i));
                 h.write(prog.input_addr, in.data(), static_cast<uint32_t>(in.size()));
-                ctl.set_seed(o.seed ^ (static_cast<uint64_t>(o.first_image + i) * 0x9e3779b97f4a7c15ULL));
+                ctl.set_seed(o.seed ^ (id * 0x9e3779b97f4a7c15ULL));
                 const sc_core::sc_time start = sc_core::sc_time_stamp();
                 const uint32_t status = h.run_stream(prog.firmware_addr, static_cast<uint32_t>(prog.firmware.size()));
-                r.accelerator_ns += (sc_core::sc_time_stamp() - start).to_seconds() * 1e9;
+                one = NetworkRun();
+                one.layer_stats.assign(q.model->layers.size(), GemmStats());
+                one.accelerator_ns = (sc_core::sc_time_stamp() - start).to_seconds() * 1e9;
                 if (status & RegisterBlock::kStatusError) {
                     char code[16];
                     std::snprintf(code, sizeof code, "0x%03x", h.read_reg(RegisterBlock::kErrorCode));
-                    fail("run: image " + std::to_string(i) + ": the accelerator stopped with error " + code + ": " + ctl.last_error());
+                    fail("run: image " + std::to_string(id) + ": the accelerator stopped with error " + code + ": " + ctl.last_error());
                 }
                 h.read(prog.logits_addr, logits.data(), static_cast<uint32_t>(4 * classes));
                 for (const GemmRecord& g : ctl.gemm_log()) {
-                    r.layer_stats[g.tag >> 16] += g.stats;
-                    r.total += g.stats;
+                    one.layer_stats[g.tag >> 16] += g.stats;
+                    one.total += g.stats;
                 }
-                if (q.classify(logits.data()) == set.labels[i]) ++r.correct;
-                if (o.keep_logits) r.logits.insert(r.logits.end(), logits.begin(), logits.end());
-                ++r.images;
+                one.images = 1;
+                one.correct = q.classify(logits.data()) == set.labels[i] ? 1 : 0;
+                one.dma_bytes = sys.accelerator().dma_bytes() - dma_before;
+                dma_before = sys.accelerator().dma_bytes();
+                if (o.keep_logits) one.logits = logits;
+                if (o.on_image) o.on_image(id, one);
+                r.add(one);
                 if (o.progress) o.progress(r.images, set.count());
             }
         } catch (const std::exception& e) {
@@ -78,7 +132,6 @@ NetworkRun run_network(const QuantizedModel& q, const NetworkProgram& prog, cons
     };
     sc_core::sc_start();
     if (!error.empty()) fail(error);
-    r.dma_bytes = sys.accelerator().dma_bytes();
     r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return r;
 }

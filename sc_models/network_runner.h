@@ -11,6 +11,7 @@
 #include "compiler/network_mapping.h"
 #include "sc_models/system.h"
 
+#include <cstdio>
 #include <functional>
 #include <string>
 #include <vector>
@@ -21,9 +22,12 @@ struct NetworkRunOptions {
     SystemConfig system;   // accelerator sizes must be those the program was compiled for
     double regulation = 0;
     uint64_t seed = 1;
-    size_t first_image = 0;  // index of the set's first image in the whole test set (seeds)
+    // The index of each image of the set in the whole test set (the seeds); empty: 0, 1, 2, ...
+    std::vector<uint64_t> image_ids;
     bool keep_logits = false;
     std::function<void(size_t done, size_t total)> progress;
+    // Called after each image with that image's own result (images == 1): journals for resuming.
+    std::function<void(uint64_t image_id, const struct NetworkRun& one)> on_image;
 };
 
 struct NetworkRun {
@@ -35,7 +39,13 @@ struct NetworkRun {
     double wall_seconds = 0;
     std::vector<int32_t> logits;  // images x classes, with keep_logits
     double accuracy() const { return images ? static_cast<double>(correct) / static_cast<double>(images) : 0; }
+    void add(const NetworkRun& o);  // merges counts, statistics, times and logits (wall time not)
 };
+
+// A run as bytes (counts, per-layer statistics, logits) and back: the records of resume journals
+// and of worker processes. read_run returns false at a clean end of input, throws on a short read.
+void write_run(std::FILE* f, const NetworkRun& r);
+bool read_run(std::FILE* f, NetworkRun& r, const std::string& name);
 
 // Runs every image of `set`; throws tesa::Error if the accelerator reports an error (with the
 // controller's reason) or the program does not fit the configured system.

@@ -48,13 +48,15 @@ struct NetworkRunSpec {
     uint64_t seed = 1;
     double wd_fraction = 0.01;
     int jobs = 1;
+    size_t budget_images = 0;  // simulate at most this many now (0: all); the journal keeps the rest
     MultiplierBackendKind backend = MultiplierBackendKind::Fast;
     size_t calibration_images = 1000;
     std::filesystem::path dump_firmware;  // prefix; empty: none
 };
 
 // `network` end to end on the SoC for each variant and dataflow; writes
-// <out>/run/<network>_<RxC>_s<S>_<regulation>.{md,csv} and _layers.csv, returns the CSV path.
+// <out>/run/<network>_<RxC>_s<S>_<regulation>.{md,csv} and _layers.csv, returns the CSV path
+// (empty when --budget-images left the run incomplete: it resumes from <out>/run/journal/).
 std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const Model& m, const ImageSet& test,
                                                  const std::filesystem::path& data, const std::filesystem::path& out, Context& ctx);
 

@@ -4,7 +4,9 @@
 // cycles, utilisation and timing errors per layer, as text, Markdown and CSV.
 //
 // --jobs N splits the images over N forked processes (SystemC's kernel is single-threaded); each
-// image draws its slow cycles from (seed, image index), so the results do not depend on N.
+// image draws its slow cycles from (seed, image index), so the results do not depend on N. Every
+// finished image is journaled under <out>/run/journal/: an interrupted run (or one cut short by
+// --budget-images) continues where it stopped when the same command runs again.
 #include "apps/tesa/accelerator_commands.h"
 
 #include "common/error.h"
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <map>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -27,117 +30,147 @@ namespace tesa::cli {
 
 namespace {
 
+std::string fnv_hex(const std::string& s) {
+    uint64_t h = 1469598103934665603ULL;
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+    char b[20];
+    std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(h));
+    return b;
+}
+
 std::string fmt(const char* f, double v) {
     char b[64];
     std::snprintf(b, sizeof b, f, v);
     return b;
 }
 
-// A shard's result through a pipe: fixed-size fields, then the per-layer statistics.
-void write_all(int fd, const void* p, size_t n) {
-    const char* c = static_cast<const char*>(p);
-    while (n) {
-        const ssize_t w = ::write(fd, c, n);
-        if (w <= 0) _exit(3);
-        c += w;
-        n -= static_cast<size_t>(w);
+// Resume journal of one (variant, dataflow) run: a directory of files, one per worker and start,
+// of records (image id, that image's run). A record cut short by a kill ends its file's useful part.
+struct Journal {
+    std::filesystem::path dir;
+    std::map<uint64_t, NetworkRun> done;
+
+    void load(const std::string& what, Context& ctx) {
+        if (!std::filesystem::exists(dir)) return;
+        for (const auto& e : std::filesystem::directory_iterator(dir)) {
+            std::FILE* f = std::fopen(e.path().c_str(), "rb");
+            if (!f) fail(e.path().string() + ": cannot read the resume journal");
+            for (;;) {
+                uint64_t id = 0;
+                NetworkRun one;
+                try {
+                    const size_t got = std::fread(&id, 1, sizeof id, f);
+                    if (got == 0) break;
+                    if (got != sizeof id || !read_run(f, one, e.path().string())) fail(e.path().string() + ": truncated record");
+                } catch (const Error&) {
+                    ctx.err << "run: " << e.path().string() << ": dropping a record cut short" << std::endl;
+                    break;
+                }
+                done.emplace(id, std::move(one));
+            }
+            std::fclose(f);
+        }
+        if (!done.empty()) ctx.err << "run: " << what << ": resuming, " << done.size() << " images done before (" << dir.string() << ")" << std::endl;
     }
-}
-bool read_all(int fd, void* p, size_t n) {
-    char* c = static_cast<char*>(p);
-    while (n) {
-        const ssize_t r = ::read(fd, c, n);
-        if (r <= 0) return false;
-        c += r;
-        n -= static_cast<size_t>(r);
+    // An append-only file for this process.
+    std::FILE* open_writer(int worker) const {
+        std::filesystem::create_directories(dir);
+        const std::filesystem::path f = dir / ("w" + std::to_string(worker) + "_" + std::to_string(::getpid()) + ".bin");
+        std::FILE* out = std::fopen(f.c_str(), "ab");
+        if (!out) fail(f.string() + ": cannot write the resume journal");
+        return out;
     }
-    return true;
+};
+
+// The images of `set` with the given ids (indices into it).
+ImageSet subset(const ImageSet& set, const std::vector<uint64_t>& ids) {
+    ImageSet s = set;
+    s.pixels.clear();
+    s.labels.clear();
+    for (uint64_t id : ids) {
+        s.pixels.insert(s.pixels.end(), set.image(id), set.image(id) + set.image_size());
+        s.labels.push_back(set.labels[id]);
+    }
+    return s;
 }
 
-// Runs `set` on `jobs` processes and merges their results (in image order).
-NetworkRun run_sharded(const QuantizedModel& q, const NetworkProgram& prog, const ImageSet& set, const NetworkRunOptions& o,
-                       const std::function<MultiplierBackend()>& make_backend, int jobs) {
-    jobs = std::max(1, std::min<int>(jobs, static_cast<int>(set.count())));
-    if (jobs == 1) return run_network(q, prog, set, o, make_backend());
-    const size_t layers = q.model->layers.size();
+// Runs the images `ids` of `set` on `jobs` processes, journaling each image, and merges the results.
+NetworkRun run_sharded(const QuantizedModel& q, const NetworkProgram& prog, const ImageSet& set, const std::vector<uint64_t>& ids,
+                       const NetworkRunOptions& o, const std::function<MultiplierBackend()>& make_backend, int jobs, const Journal& journal) {
+    jobs = std::max(1, std::min<int>(jobs, static_cast<int>(ids.size())));
+    const size_t per = (ids.size() + static_cast<size_t>(jobs) - 1) / static_cast<size_t>(jobs);
+    auto work = [&](int j) {
+        const size_t lo = per * static_cast<size_t>(j), hi = std::min(ids.size(), lo + per);
+        NetworkRunOptions so = o;
+        so.image_ids.assign(ids.begin() + static_cast<std::ptrdiff_t>(lo), ids.begin() + static_cast<std::ptrdiff_t>(hi));
+        if (j != 0) so.progress = nullptr;
+        std::FILE* jf = journal.open_writer(j);
+        so.on_image = [jf](uint64_t id, const NetworkRun& one) {
+            std::fwrite(&id, sizeof id, 1, jf);
+            write_run(jf, one);
+            std::fflush(jf);
+        };
+        NetworkRun r = run_network(q, prog, subset(set, so.image_ids), so, make_backend());
+        std::fclose(jf);
+        return r;
+    };
+    if (jobs == 1) return work(0);
     struct Child {
         pid_t pid;
-        int fd;
+        std::FILE* in;
     };
     std::vector<Child> children;
-    const size_t per = (set.count() + static_cast<size_t>(jobs) - 1) / static_cast<size_t>(jobs);
-    for (int j = 0; j < jobs; ++j) {
-        const size_t lo = per * static_cast<size_t>(j), hi = std::min(set.count(), lo + per);
-        if (lo >= hi) break;
+    for (int j = 0; j < jobs && per * static_cast<size_t>(j) < ids.size(); ++j) {
         int fds[2];
         if (::pipe(fds) != 0) fail("run: cannot create a pipe for worker processes");
         const pid_t pid = ::fork();
         if (pid < 0) fail("run: cannot fork worker processes");
         if (pid == 0) {
             ::close(fds[0]);
+            std::FILE* out = ::fdopen(fds[1], "wb");
             int code = 0;
             try {
-                ImageSet shard = set;
-                shard.pixels.assign(set.pixels.begin() + static_cast<std::ptrdiff_t>(lo * set.image_size()),
-                                    set.pixels.begin() + static_cast<std::ptrdiff_t>(hi * set.image_size()));
-                shard.labels.assign(set.labels.begin() + static_cast<std::ptrdiff_t>(lo), set.labels.begin() + static_cast<std::ptrdiff_t>(hi));
-                NetworkRunOptions so = o;
-                so.first_image = o.first_image + lo;
-                if (j != 0) so.progress = nullptr;
-                const NetworkRun r = run_network(q, prog, shard, so, make_backend());
-                const uint64_t head[4] = {r.images, r.correct, r.dma_bytes, r.logits.size()};
-                write_all(fds[1], head, sizeof head);
-                write_all(fds[1], &r.accelerator_ns, sizeof r.accelerator_ns);
-                write_all(fds[1], r.layer_stats.data(), layers * sizeof(GemmStats));
-                write_all(fds[1], r.logits.data(), r.logits.size() * sizeof(int32_t));
+                const uint8_t ok = 1;
+                const NetworkRun r = work(j);
+                std::fwrite(&ok, 1, 1, out);
+                write_run(out, r);
             } catch (const std::exception& e) {
                 const std::string msg = e.what();
-                const uint64_t head[4] = {~0ull, msg.size(), 0, 0};
-                write_all(fds[1], head, sizeof head);
-                write_all(fds[1], msg.data(), msg.size());
+                const uint8_t bad = 0;
+                std::fwrite(&bad, 1, 1, out);
+                std::fwrite(msg.data(), 1, msg.size(), out);
                 code = 1;
             }
-            ::close(fds[1]);
+            std::fclose(out);
             _exit(code);
         }
         ::close(fds[1]);
-        children.push_back({pid, fds[0]});
+        children.push_back({pid, ::fdopen(fds[0], "rb")});
     }
     NetworkRun r;
-    r.layer_stats.assign(layers, GemmStats());
     std::string error;
-    const auto t0 = std::chrono::steady_clock::now();
     for (const Child& c : children) {
-        uint64_t head[4];
-        if (!read_all(c.fd, head, sizeof head)) {
+        uint8_t ok = 0;
+        if (std::fread(&ok, 1, 1, c.in) != 1) {
             error = "run: a worker process died";
-        } else if (head[0] == ~0ull) {
-            std::string msg(head[1], '\0');
-            read_all(c.fd, msg.data(), msg.size());
-            error = msg;
+        } else if (!ok) {
+            char b[512];
+            const size_t n = std::fread(b, 1, sizeof b, c.in);
+            error = std::string(b, n);
         } else {
-            double ns = 0;
-            std::vector<GemmStats> ls(layers);
-            std::vector<int32_t> logits(head[3]);
-            if (!read_all(c.fd, &ns, sizeof ns) || !read_all(c.fd, ls.data(), layers * sizeof(GemmStats)) ||
-                !read_all(c.fd, logits.data(), logits.size() * sizeof(int32_t)))
-                error = "run: a worker process died";
-            r.images += head[0];
-            r.correct += head[1];
-            r.dma_bytes += head[2];
-            r.accelerator_ns += ns;
-            for (size_t l = 0; l < layers; ++l) {
-                r.layer_stats[l] += ls[l];
-                r.total += ls[l];
+            NetworkRun one;
+            try {
+                if (!read_run(c.in, one, "worker")) error = "run: a worker process died";
+            } catch (const Error& e) {
+                error = e.what();
             }
-            r.logits.insert(r.logits.end(), logits.begin(), logits.end());
+            r.add(one);
         }
-        ::close(c.fd);
+        std::fclose(c.in);
         int status = 0;
         ::waitpid(c.pid, &status, 0);
     }
     if (!error.empty()) fail(error);
-    r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return r;
 }
 
@@ -145,6 +178,7 @@ struct Result {
     std::string variant, dataflow;
     NetworkProgram program;
     NetworkRun run;
+    size_t simulated = 0;  // images simulated by this invocation (the rest came from the journal)
 };
 
 }  // namespace
@@ -186,6 +220,11 @@ std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const 
     ctx.out << buf;
 
     std::vector<Result> results;
+    std::vector<std::filesystem::path> journals;
+    size_t budget = s.budget_images ? s.budget_images : SIZE_MAX;
+    bool incomplete = false;
+    const AcceleratorConfig& a = s.system.accelerator;
+    const std::string array_name = std::to_string(a.rows) + "x" + std::to_string(a.cols);
     std::ostringstream layers_csv;
     layers_csv << "variant,dataflow,layer,type,m,n,k,extra_rows,tiles,macs,macs_issued,passes,expected_cycles,cycles,busy_pe_cycles,"
                   "utilisation,slow_cycles,wrong_products,wrong_outputs,dma_bytes_per_image\n";
@@ -228,10 +267,41 @@ std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const 
                     ctx.err << "run: " << variant << " " << res.dataflow << ": " << done << "/" << total << " images"
                             << (jobs > 1 ? " (first worker)" : "") << std::endl;
             };
-            res.run = run_sharded(q, res.program, test, o, make_backend, jobs);
-            const NetworkRun& r = res.run;
-            std::snprintf(buf, sizeof buf, "run: %s %s: accuracy %.2f%%, %.1f images/s (%.0f s)\n", variant.c_str(), res.dataflow.c_str(),
-                          100 * r.accuracy(), static_cast<double>(r.images) / r.wall_seconds, r.wall_seconds);
+            // The journal key: everything that changes an image's result (not the image count, so
+            // a run can be extended to more images).
+            std::ostringstream key;
+            key << s.network << "|" << file_hash(m.file) << "|" << variant << "|" << res.dataflow << "|" << array_name << "|"
+                << weight_port_name(s.weight_port) << "|" << regulation << "|" << s.seed << "|" << s.wd_fraction << "|"
+                << s.calibration_images << "|" << static_cast<int>(s.backend) << "|" << a.weight_bytes << "|" << a.activation_bytes << "|"
+                << a.output_bytes << "|" << a.parameter_bytes << "|" << s.system.clock_ns << "|" << s.system.dram_latency_ns << "|"
+                << s.system.dram_bytes_per_ns << "|" << (tables ? file_hash(s.tables_file) : std::string("exact"));
+            Journal journal;
+            journal.dir = out / "run" / "journal" / (s.network + "_" + variant + "_" + res.dataflow + "_" + fnv_hex(key.str()));
+            journal.load(variant + " " + res.dataflow, ctx);
+            std::vector<uint64_t> todo;
+            NetworkRun before;
+            for (uint64_t id = 0; id < test.count(); ++id) {
+                const auto it = journal.done.find(id);
+                if (it == journal.done.end())
+                    todo.push_back(id);
+                else
+                    before.add(it->second);
+            }
+            if (budget < todo.size()) {
+                todo.resize(budget);
+                incomplete = true;
+            }
+            budget -= todo.size();
+            const auto t0 = std::chrono::steady_clock::now();
+            res.run = todo.empty() ? NetworkRun() : run_sharded(q, res.program, test, todo, o, make_backend, jobs, journal);
+            res.run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            res.simulated = res.run.images;
+            res.run.add(before);
+            journals.push_back(journal.dir);
+            NetworkRun& r = res.run;
+            std::snprintf(buf, sizeof buf, "run: %s %s: accuracy %.2f%%, %.1f images/s (%zu images simulated in %.0f s)\n", variant.c_str(),
+                          res.dataflow.c_str(), 100 * r.accuracy(), static_cast<double>(res.simulated) / std::max(r.wall_seconds, 1e-9),
+                          res.simulated, r.wall_seconds);
             ctx.err << buf << std::flush;
             for (const LayerMap& l : res.program.layers) {
                 const GemmStats& g = r.layer_stats[static_cast<size_t>(l.layer)];
@@ -244,6 +314,13 @@ std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const 
         }
     }
 
+    if (incomplete) {
+        size_t done = 0;
+        for (const Result& res : results) done += res.run.images;
+        ctx.out << "partial run: " << done << " of " << test.count() * results.size()
+                << " image runs done (--budget-images); the same command again continues from the journal\n";
+        return {};
+    }
     std::ostringstream md, csv;
     md << "| variant | dataflow | accuracy % (95% CI) | MACs per image (network) | MACs issued | cycles per image | utilisation | "
           "wrong products per image | accelerator time per image (us) | images/s simulated |\n"
@@ -258,20 +335,21 @@ std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const 
         md << "| " << res.variant << " | " << res.dataflow << " | " << fmt("%.2f", 100 * acc) << " ± " << fmt("%.2f", 100 * ci) << " | "
            << res.program.macs() << " | " << res.program.macs_issued() << " | " << fmt("%.0f", static_cast<double>(r.total.cycles) / n) << " | "
            << fmt("%.1f%%", 100 * r.total.utilisation()) << " | " << fmt("%.1f", static_cast<double>(r.total.wrong_products) / n) << " | "
-           << fmt("%.1f", r.accelerator_ns / n / 1000) << " | " << fmt("%.2f", n / r.wall_seconds) << " |\n";
+           << fmt("%.1f", r.accelerator_ns / n / 1000) << " | " << (res.simulated ? fmt("%.2f", static_cast<double>(res.simulated) / r.wall_seconds) : std::string("-")) << " |\n";
         csv << s.network << "," << res.variant << "," << res.dataflow << "," << array << "," << fmt("%.2f", clock_scale) << "," << s.regulation
             << "," << s.seed << "," << r.images << "," << r.correct << "," << fmt("%.6f", acc) << "," << fmt("%.6f", ci) << ","
             << res.program.macs() << "," << res.program.macs_issued() << "," << fmt("%.1f", static_cast<double>(r.total.cycles) / n) << ","
             << fmt("%.6f", r.total.utilisation()) << "," << fmt("%.3f", static_cast<double>(r.total.slow_cycles) / n) << ","
             << fmt("%.3f", static_cast<double>(r.total.wrong_products) / n) << "," << fmt("%.3f", static_cast<double>(r.total.wrong_outputs) / n)
             << "," << fmt("%.3f", r.accelerator_ns / n / 1000) << "," << fmt("%.0f", static_cast<double>(r.dma_bytes) / n) << ","
-            << fmt("%.3f", n / r.wall_seconds) << "," << fmt("%.1f", r.wall_seconds) << "\n";
+            << fmt("%.3f", res.simulated ? static_cast<double>(res.simulated) / r.wall_seconds : 0.0) << "," << fmt("%.1f", r.wall_seconds) << "\n";
     }
     const std::string stem = s.network + "_" + array + (tables ? fmt("_s%.2f", clock_scale) : std::string("_exact")) + "_" + s.regulation;
     const std::filesystem::path dir = out / "run";
     write_file_atomic(dir / (stem + ".md"), md.str());
     write_file_atomic(dir / (stem + ".csv"), csv.str());
     write_file_atomic(dir / (stem + "_layers.csv"), layers_csv.str());
+    for (const std::filesystem::path& j : journals) std::filesystem::remove_all(j);  // the results are written
     ctx.out << "\n" << mapping_report(results.front().program) << "(mapping of " << results.front().variant << " " << results.front().dataflow << ")\n\n"
             << md.str() << "results: " << (dir / (stem + ".csv")).string() << " (and .md, _layers.csv)\n";
     return dir / (stem + ".csv");
@@ -295,6 +373,7 @@ int run_run(const po::variables_map& vm, Context& ctx) {
     s.seed = vm["seed"].as<uint64_t>();
     s.wd_fraction = vm["wd-fraction"].as<double>();
     s.jobs = vm["jobs"].as<int>();
+    s.budget_images = static_cast<size_t>(std::max(0, vm["budget-images"].as<int>()));
     s.backend = parse_multiplier_backend(vm["backend"].as<std::string>());
     s.calibration_images = static_cast<size_t>(vm["calibration-images"].as<int>());
     AcceleratorConfig& a = s.system.accelerator;
@@ -350,6 +429,8 @@ Command make_run_command() {
             ("wd-fraction", po::value<double>()->default_value(0.01)->value_name("F"), "WD+EAQ: most sensitive fraction of weights")
             ("backend", po::value<std::string>()->default_value("fast")->value_name("fast|cosim"), "multiplier back-end")
             ("jobs", po::value<int>()->default_value(1)->value_name("N"), "worker processes (images split between them)")
+            ("budget-images", po::value<int>()->default_value(0)->value_name("N"),
+             "simulate at most N images now, keep the rest for the next identical command (0: all)")
             ("weight-kib", po::value<int>()->default_value(256)->value_name("N"), "weight scratchpad (KiB)")
             ("activation-kib", po::value<int>()->default_value(256)->value_name("N"), "activation scratchpad (KiB)")
             ("output-kib", po::value<int>()->default_value(512)->value_name("N"), "output scratchpad (KiB)")

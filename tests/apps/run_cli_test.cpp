@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -89,6 +90,54 @@ TEST(RunCli, ResultsDoNotDependOnTheWorkerCountAndConfigFilesWork) {
     EXPECT_NE(field(csvs[0], 1, "wrong_products_per_image"), "0.000") << csvs[0];
     EXPECT_EQ(field(csvs[0], 2, "variant"), "wd+eaq");
     EXPECT_GT(std::stoull(field(csvs[0], 2, "macs")), 416520u) << "WD adds MACs";
+}
+
+TEST(RunCli, AnInterruptedRunResumesToTheSameResult) {
+    TempDir t;
+    tesa::ErrorTables tables = synthetic_tables();
+    tables.transitions = *held_transitions(tables, tesa::WeightPort::A);
+    const fs::path tf = t.path / "tables.h5";
+    tables.write(tf);
+    const std::vector<std::string> args = {"--tables", tf.string(), "--regulation", "0.5", "--images", "10", "--array", "8x8",
+                                           "--calibration-images", "300", "--variant", "baseline,eaq", "--jobs", "2"};
+    auto with = [&](std::vector<std::string> extra, const fs::path& out) {
+        std::vector<std::string> a = args;
+        a.insert(a.end(), extra.begin(), extra.end());
+        a.push_back("--out");
+        a.push_back(out.string());
+        return run(a);
+    };
+    CliRun whole = with({}, t.path / "whole");
+    ASSERT_EQ(whole.code, 0) << whole.err;
+    CliRun first = with({"--budget-images", "13"}, t.path / "pieces");
+    ASSERT_EQ(first.code, 0) << first.err;
+    EXPECT_TRUE(contains(first.out, "partial run: 13 of 20 image runs done")) << first.out;
+    EXPECT_FALSE(fs::exists(t.path / "pieces" / "run" / "lenet5-mnist_8x8_s0.80_0.5.csv"));
+    // A kill in the middle of a record leaves it cut short: the resume drops it and simulates that image again.
+    bool cut = false;
+    for (const auto& e : fs::recursive_directory_iterator(t.path / "pieces" / "run" / "journal"))
+        if (!cut && e.is_regular_file() && fs::file_size(e.path()) > 0) {
+            std::FILE* f = std::fopen(e.path().c_str(), "ab");
+            const uint64_t id = 9;
+            std::fwrite(&id, sizeof id, 1, f);
+            std::fwrite("TRUN", 1, 4, f);
+            std::fclose(f);
+            cut = true;
+        }
+    ASSERT_TRUE(cut);
+    CliRun rest = with({}, t.path / "pieces");
+    ASSERT_EQ(rest.code, 0) << rest.err;
+    EXPECT_TRUE(contains(rest.err, "dropping a record cut short")) << rest.err;
+    EXPECT_TRUE(contains(rest.err, "resuming, 10 images done before")) << rest.err;
+    EXPECT_TRUE(contains(rest.err, "resuming, 3 images done before")) << rest.err;
+    const std::string a = tesa::read_file(t.path / "whole" / "run" / "lenet5-mnist_8x8_s0.80_0.5.csv");
+    const std::string b = tesa::read_file(t.path / "pieces" / "run" / "lenet5-mnist_8x8_s0.80_0.5.csv");
+    for (int row : {1, 2})
+        for (const char* col : {"images", "correct", "wrong_products_per_image", "slow_per_image", "cycles_per_image", "accelerator_us_per_image",
+                                "dma_bytes_per_image"})
+            EXPECT_EQ(field(a, row, col), field(b, row, col)) << col;
+    EXPECT_FALSE(fs::exists(t.path / "pieces" / "run" / "journal" / "lenet5-mnist_baseline_ws")) << "journals go once the results are written";
+    EXPECT_TRUE(fs::is_empty(t.path / "pieces" / "run" / "journal"));
 }
 
 TEST(RunCli, BadInputsAreRefused) {
