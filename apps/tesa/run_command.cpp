@@ -23,6 +23,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <iostream>
 #include <ostream>
 #include <sstream>
 
@@ -123,6 +124,9 @@ NetworkRun run_sharded(const QuantizedModel& q, const NetworkProgram& prog, cons
     for (int j = 0; j < jobs && per * static_cast<size_t>(j) < ids.size(); ++j) {
         int fds[2];
         if (::pipe(fds) != 0) fail("run: cannot create a pipe for worker processes");
+        std::fflush(nullptr);  // a child must not inherit (and print again) unwritten output
+        std::cout.flush();
+        std::cerr.flush();
         const pid_t pid = ::fork();
         if (pid < 0) fail("run: cannot fork worker processes");
         if (pid == 0) {
