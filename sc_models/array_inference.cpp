@@ -13,7 +13,7 @@ ArrayMul::ArrayMul(const ArrayInferenceOptions& o, MultiplierBackend backend) : 
 
 void ArrayMul::correct(const GemmView& v) {
     if (v.extras)
-        fail("layer " + std::to_string(v.layer) + " is weight-distributed: WD networks on the array come with the compiler (issue 9)");
+        fail("layer " + std::to_string(v.layer) + " is weight-distributed: the array inference runs plain networks; WD networks run mapped by the compiler (tesa run)");
     const int M = v.positions, K = v.fan_in, N = v.outs;
     a_.resize(static_cast<size_t>(M) * static_cast<size_t>(K));
     b_.resize(static_cast<size_t>(K) * static_cast<size_t>(N));
@@ -46,7 +46,7 @@ void ArrayMul::correct(const GemmView& v) {
 ArrayEval evaluate_on_array(const QuantizedModel& q, const ImageSet& set, const ArrayInferenceOptions& o,
                             const std::function<MultiplierBackend()>& make_backend) {
     if (q.extra_weights())
-        fail("the network is weight-distributed: WD networks on the array come with the compiler's mapping (issue 9)");
+        fail("the network is weight-distributed: the array inference runs plain networks; WD networks run mapped by the compiler (tesa run)");
     const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const Model& m = *q.model;
     std::vector<Workspace<int8_t>> ws(static_cast<size_t>(threads), Workspace<int8_t>(m));
