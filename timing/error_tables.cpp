@@ -148,6 +148,39 @@ void ErrorTables::write(const std::filesystem::path& file) const {
     if (ec) fail(file.string() + ": cannot move into place: " + ec.message());
 }
 
+namespace {
+
+// The attributes on / (clock, corner, hashes, counts) into t.
+void read_root_attributes(const H5::Group& root, ErrorTables& t) {
+    t.width = static_cast<int>(read_num(root, "width"));
+    t.clock_ps = read_num(root, "clock_ps");
+    t.clock_scale = read_num(root, "clock_scale");
+    t.time_step_ps = read_num(root, "time_step_ps");
+    t.corner = read_str(root, "corner");
+    t.model = read_str(root, "model");
+    t.netlist_hash = read_str(root, "netlist_hash");
+    t.sdf_hash = read_str(root, "sdf_hash");
+    t.tesa_version = read_str(root, "tesa_version");
+    t.pairs = static_cast<uint64_t>(read_num(root, "pairs"));
+    t.wrong_pairs = static_cast<uint64_t>(read_num(root, "wrong_pairs"));
+}
+
+}  // namespace
+
+ErrorTables ErrorTables::read_attributes(const std::filesystem::path& file) {
+    if (!std::filesystem::exists(file)) fail(file.string() + ": no such file");
+    ErrorTables t;
+    try {
+        H5::Exception::dontPrint();
+        H5::H5File f(file.string(), H5F_ACC_RDONLY);
+        H5::Group root = tables_root(f, file);
+        read_root_attributes(root, t);
+    } catch (const H5::Exception& e) {
+        fail(file.string() + ": cannot read tesa error tables: " + e.getDetailMsg());
+    }
+    return t;
+}
+
 ErrorTables ErrorTables::read(const std::filesystem::path& file, const std::string& netlist_hash,
                               const std::string& sdf_hash, double clock_ps) {
     if (!std::filesystem::exists(file)) fail(file.string() + ": no such file");
@@ -156,17 +189,7 @@ ErrorTables ErrorTables::read(const std::filesystem::path& file, const std::stri
         H5::Exception::dontPrint();
         H5::H5File f(file.string(), H5F_ACC_RDONLY);
         H5::Group root = tables_root(f, file);
-        t.width = static_cast<int>(read_num(root, "width"));
-        t.clock_ps = read_num(root, "clock_ps");
-        t.clock_scale = read_num(root, "clock_scale");
-        t.time_step_ps = read_num(root, "time_step_ps");
-        t.corner = read_str(root, "corner");
-        t.model = read_str(root, "model");
-        t.netlist_hash = read_str(root, "netlist_hash");
-        t.sdf_hash = read_str(root, "sdf_hash");
-        t.tesa_version = read_str(root, "tesa_version");
-        t.pairs = static_cast<uint64_t>(read_num(root, "pairs"));
-        t.wrong_pairs = static_cast<uint64_t>(read_num(root, "wrong_pairs"));
+        read_root_attributes(root, t);
         H5::Group t2 = f.openGroup("/table2");
         t.offsets = read_vector<uint32_t>(t2, "offsets");
         t.outputs = read_vector<uint16_t>(t2, "outputs");

@@ -49,6 +49,8 @@ struct ErrorTables {
     void write(const std::filesystem::path& file) const;  // atomic (temp file + rename)
     // Reads a table; throws Error naming the file if it is missing, not a tesa table, or its
     // netlist/SDF hashes or clock differ from the expected ones (empty / <= 0: not checked).
+    // Only the attributes (clock, corner, hashes, counts), without reading the tables.
+    static ErrorTables read_attributes(const std::filesystem::path& file);
     static ErrorTables read(const std::filesystem::path& file, const std::string& netlist_hash = "",
                             const std::string& sdf_hash = "", double clock_ps = 0);
 };

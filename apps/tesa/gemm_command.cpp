@@ -93,7 +93,7 @@ int run_gemm(const po::variables_map& vm, Context& ctx) {
             fail(tables.string() + ": characterized at clock scale " + std::to_string(tt->clock_scale) + ", not --clock-scale " + std::to_string(scale));
         clock_ps = tt->clock_ps;
     } else if (std::filesystem::exists(tables)) {
-        clock_ps = ErrorTables::read(tables).clock_ps;
+        clock_ps = ErrorTables::read_attributes(tables).clock_ps;
     }
     MultiplierBackend backend = kind == MultiplierBackendKind::Fast ? MultiplierBackend::fast(tt) : MultiplierBackend::cosim(scale);
 

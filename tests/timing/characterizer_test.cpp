@@ -119,6 +119,13 @@ TEST(ErrorTables, WrittenTablesReadBackAndMismatchesAreRefused) {
     const std::filesystem::path junk = work_dir() / "junk.h5";
     write_file_atomic(junk, "not hdf5 at all");
     tesa::test::expect_error([&] { ErrorTables::read(junk); }, {junk.string(), "cannot read"});
+    const ErrorTables head = ErrorTables::read_attributes(f);  // attributes only, no tables
+    EXPECT_EQ(head.clock_ps, r.tables.clock_ps);
+    EXPECT_EQ(head.netlist_hash, "1111111111111111");
+    EXPECT_EQ(head.wrong_pairs, r.tables.wrong_pairs);
+    EXPECT_TRUE(head.counts.empty() && head.a_held.empty());
+    tesa::test::expect_error([&] { ErrorTables::read_attributes(junk); }, {junk.string(), "cannot read"});
+    tesa::test::expect_error([&] { ErrorTables::read_attributes(work_dir() / "none.h5"); }, {"none.h5: no such file"});
 }
 
 }  // namespace
