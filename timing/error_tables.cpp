@@ -165,31 +165,32 @@ void read_root_attributes(const H5::Group& root, ErrorTables& t) {
     t.wrong_pairs = static_cast<uint64_t>(read_num(root, "wrong_pairs"));
 }
 
-}  // namespace
-
-ErrorTables ErrorTables::read_attributes(const std::filesystem::path& file) {
+// Opens a table file, reads its attributes into t, then `datasets(file, t)`; HDF5 failures become
+// one error naming the file.
+template <class Fn>
+ErrorTables read_file(const std::filesystem::path& file, Fn datasets) {
     if (!std::filesystem::exists(file)) fail(file.string() + ": no such file");
     ErrorTables t;
     try {
         H5::Exception::dontPrint();
         H5::H5File f(file.string(), H5F_ACC_RDONLY);
-        H5::Group root = tables_root(f, file);
-        read_root_attributes(root, t);
+        read_root_attributes(tables_root(f, file), t);
+        datasets(f, t);
     } catch (const H5::Exception& e) {
         fail(file.string() + ": cannot read tesa error tables: " + e.getDetailMsg());
     }
     return t;
 }
 
+}  // namespace
+
+ErrorTables ErrorTables::read_attributes(const std::filesystem::path& file) {
+    return read_file(file, [](const H5::H5File&, ErrorTables&) {});
+}
+
 ErrorTables ErrorTables::read(const std::filesystem::path& file, const std::string& netlist_hash,
                               const std::string& sdf_hash, double clock_ps) {
-    if (!std::filesystem::exists(file)) fail(file.string() + ": no such file");
-    ErrorTables t;
-    try {
-        H5::Exception::dontPrint();
-        H5::H5File f(file.string(), H5F_ACC_RDONLY);
-        H5::Group root = tables_root(f, file);
-        read_root_attributes(root, t);
+    ErrorTables t = read_file(file, [](const H5::H5File& f, ErrorTables& t) {
         H5::Group t2 = f.openGroup("/table2");
         t.offsets = read_vector<uint32_t>(t2, "offsets");
         t.outputs = read_vector<uint16_t>(t2, "outputs");
@@ -203,9 +204,7 @@ ErrorTables ErrorTables::read(const std::filesystem::path& file, const std::stri
         H5::Group sm = f.openGroup("/summary");
         t.magnitude_hist = read_vector<uint64_t>(sm, "error_magnitude_histogram");
         t.failing_bits = read_vector<uint64_t>(sm, "failing_bits");
-    } catch (const H5::Exception& e) {
-        fail(file.string() + ": cannot read tesa error tables: " + e.getDetailMsg());
-    }
+    });
     const uint32_t ops = 1u << t.width;
     if (t.offsets.size() != static_cast<size_t>(ops) * ops + 1 || t.outputs.size() != t.counts.size() ||
         t.offsets.back() != t.outputs.size() || t.a_held.size() != static_cast<size_t>(ops) * ops * ops)
