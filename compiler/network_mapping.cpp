@@ -56,11 +56,11 @@ private:
         cmds_.push_back(std::move(c));
         ++lm.commands;
     }
-    // A whole tensor's interior between DRAM and the output scratchpad at `spad` (packed C x H x W).
-    void move_tensor(const Tensor& t, uint64_t spad, bool to_dram, LayerMap& lm) {
+    // A whole tensor's interior between DRAM and scratchpad `buffer` at `spad` (packed C x H x W).
+    void move_tensor(const Tensor& t, fw::Buffer buffer, uint64_t spad, bool to_dram, LayerMap& lm) {
         fw::DmaCmd d;
         d.to_dram = to_dram;
-        d.buffer = fw::Buffer::Outputs;
+        d.buffer = buffer;
         d.dram_addr = t.at(0, 0, 0);
         d.spad_offset = u32(spad, "offset");
         d.planes = u32(t.shape.c, "channels");
@@ -151,15 +151,7 @@ void Emitter::gemm_layer(size_t i, LayerMap& lm) {
             const uint64_t rows = std::min<uint64_t>(band, oh - oy0), M = rows * ow;
             // A: M x KK, row-major, gathered from the input tensor.
             if (fc) {
-                fw::DmaCmd a;
-                a.buffer = fw::Buffer::Activations;
-                a.dram_addr = in.at(0, 0, 0);
-                a.planes = u32(in.shape.c, "channels");
-                a.rows = u32(in.shape.h, "rows");
-                a.row_bytes = u32(in.shape.w, "width");
-                a.dram_stride = u32(in.wp(), "stride");
-                a.dram_plane_stride = u32(in.plane(), "stride");
-                emit(a, lm);
+                move_tensor(in, fw::Buffer::Activations, 0, false, lm);  // the flattened input is A's one row
                 for (const auto& [k, r] : extra_row) {
                     const uint64_t hw = static_cast<uint64_t>(in.shape.h) * in.shape.w;
                     fw::DmaCmd x;
@@ -249,7 +241,7 @@ void Emitter::post_layer(size_t i, LayerMap& lm) {
     const uint64_t n_in = l.in.size(), second = align(n_in), dst = l.type == LayerType::Add ? align(second + n_in) : second;
     if (dst + l.out.size() > o_.output_bytes)
         fail(where(i) + ": its tensors (" + std::to_string(dst + l.out.size()) + " bytes) do not fit the output scratchpad");
-    move_tensor(in, 0, false, lm);
+    move_tensor(in, fw::Buffer::Outputs, 0, false, lm);
     fw::PostCmd pc;
     pc.src_offset = 0;
     pc.dst_offset = u32(dst, "offset");
@@ -276,7 +268,7 @@ void Emitter::post_layer(size_t i, LayerMap& lm) {
         case LayerType::Add: {
             pc.op = fw::PostOp::Add;
             pc.relu = l.relu;
-            move_tensor(tensor(l.inputs[1]), second, false, lm);
+            move_tensor(tensor(l.inputs[1]), fw::Buffer::Outputs, second, false, lm);
             pc.src2_offset = u32(second, "offset");
             std::vector<uint8_t> prm(12);
             const int32_t v[3] = {ql.add_a.m0, ql.add_b.m0, QuantLayer::kAddBits};
@@ -293,7 +285,7 @@ void Emitter::post_layer(size_t i, LayerMap& lm) {
     }
     emit(fw::SyncCmd{}, lm);
     emit(pc, lm);
-    move_tensor(out, dst, true, lm);
+    move_tensor(out, fw::Buffer::Outputs, dst, true, lm);
 }
 
 NetworkProgram Emitter::run() {

@@ -13,8 +13,9 @@
 
 namespace tesa {
 
-std::string file_hash(const std::filesystem::path& file) {
-    const std::string bytes = read_file(file);
+std::string file_hash(const std::filesystem::path& file) { return bytes_hash(read_file(file)); }
+
+std::string bytes_hash(const std::string& bytes) {
     uint64_t h = 1469598103934665603ull;
     for (unsigned char c : bytes) {
         h ^= c;

@@ -61,5 +61,7 @@ TransitionTable read_transition_table(const std::filesystem::path& file);
 
 // FNV-1a 64-bit hash of a file's bytes, as 16 hex digits.
 std::string file_hash(const std::filesystem::path& file);
+// The same hash of a string's bytes.
+std::string bytes_hash(const std::string& bytes);
 
 }  // namespace tesa

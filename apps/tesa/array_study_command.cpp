@@ -40,12 +40,6 @@ double stdev(const std::vector<double>& v) {
     return std::sqrt(s / static_cast<double>(v.size() - 1));
 }
 
-std::string fmt(const char* f, double v) {
-    char b[64];
-    std::snprintf(b, sizeof b, f, v);
-    return b;
-}
-
 }  // namespace
 
 std::filesystem::path run_and_write_array_study(const std::string& network, const Model& m, const ImageSet& test,

@@ -144,6 +144,12 @@ double parse_number(const std::string& s, const std::string& what) {
     return v;
 }
 
+std::string fmt(const char* format, double v) {
+    char b[64];
+    std::snprintf(b, sizeof b, format, v);
+    return b;
+}
+
 std::vector<std::string> split_list(const std::string& s, char sep) {
     std::vector<std::string> items;
     std::stringstream in(s);

@@ -34,6 +34,8 @@ double parse_number(const std::string& s, const std::string& what);
 
 // "a,b,c" -> {"a", "b", "c"} (empty items dropped); `sep` other than ',' for nested lists.
 std::vector<std::string> split_list(const std::string& s, char sep = ',');
+// One number through a printf format ("%.2f"), for tables.
+std::string fmt(const char* format, double v);
 
 // A committed network (or `file` if not empty), checked against the data set its name implies.
 Model load_network(const std::string& network, const std::string& file);

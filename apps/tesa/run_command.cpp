@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <cmath>
@@ -30,20 +31,6 @@
 namespace tesa::cli {
 
 namespace {
-
-std::string fnv_hex(const std::string& s) {
-    uint64_t h = 1469598103934665603ULL;
-    for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
-    char b[20];
-    std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(h));
-    return b;
-}
-
-std::string fmt(const char* f, double v) {
-    char b[64];
-    std::snprintf(b, sizeof b, f, v);
-    return b;
-}
 
 // Resume journal of one (variant, dataflow) run: a directory of files, one per worker and start,
 // of records (image id, that image's run). A record cut short by a kill ends its file's useful part.
@@ -193,7 +180,7 @@ std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const 
     for (const std::string& v : s.variants)
         if (v != "baseline" && v != "eaq" && v != "wd+eaq") fail("run: unknown variant '" + v + "' (expected baseline, eaq or wd+eaq)");
     const double regulation = parse_regulation(s.regulation);
-    const bool mitigated = std::find(s.variants.begin(), s.variants.end(), "baseline") == s.variants.end() || s.variants.size() > 1;
+    const bool mitigated = std::any_of(s.variants.begin(), s.variants.end(), [](const std::string& v) { return v != "baseline"; });
     const bool need_tables = regulation > 0 || mitigated;
     std::unique_ptr<ErrorTables> tables;
     std::shared_ptr<const TransitionTable> transitions;
@@ -280,7 +267,7 @@ std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const 
                 << a.output_bytes << "|" << a.parameter_bytes << "|" << s.system.clock_ns << "|" << s.system.dram_latency_ns << "|"
                 << s.system.dram_bytes_per_ns << "|" << (tables ? file_hash(s.tables_file) : std::string("exact"));
             Journal journal;
-            journal.dir = out / "run" / "journal" / (s.network + "_" + variant + "_" + res.dataflow + "_" + fnv_hex(key.str()));
+            journal.dir = out / "run" / "journal" / (s.network + "_" + variant + "_" + res.dataflow + "_" + bytes_hash(key.str()));
             journal.load(variant + " " + res.dataflow, ctx);
             std::vector<uint64_t> todo;
             NetworkRun before;

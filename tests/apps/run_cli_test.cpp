@@ -41,6 +41,14 @@ std::string field(const std::string& csv, int row, const std::string& name) {
     return "?";
 }
 
+// The synthetic tables with weight-held transitions as a table file (clock scale 0.8).
+fs::path write_synthetic_tables(const fs::path& file) {
+    tesa::ErrorTables tables = synthetic_tables();
+    tables.transitions = *held_transitions(tables, tesa::WeightPort::A);
+    tables.write(file);
+    return file;
+}
+
 TEST(RunCli, WithoutErrorsTheSystemHasTheEnginesAccuracy) {
     TempDir t;
     CliRun r = run({"--regulation", "0", "--images", "40", "--dataflow", "ws", "--array", "8x8", "--calibration-images", "300", "--out",
@@ -70,10 +78,7 @@ TEST(RunCli, WithoutErrorsTheSystemHasTheEnginesAccuracy) {
 
 TEST(RunCli, ResultsDoNotDependOnTheWorkerCountAndConfigFilesWork) {
     TempDir t;
-    tesa::ErrorTables tables = synthetic_tables();
-    tables.transitions = *held_transitions(tables, tesa::WeightPort::A);
-    const fs::path tf = t.path / "tables.h5";
-    tables.write(tf);
+    const fs::path tf = write_synthetic_tables(t.path / "tables.h5");
     const fs::path cfg = t.path / "run.cfg";
     tesa::write_file_atomic(cfg, "network = lenet5-mnist\nvariant = baseline,wd+eaq\narray = 8x8\ndataflow = ws\nregulation = 0.5\n"
                                  "images = 12\ncalibration-images = 300\ntables = " + tf.string() + "\n");
@@ -94,10 +99,7 @@ TEST(RunCli, ResultsDoNotDependOnTheWorkerCountAndConfigFilesWork) {
 
 TEST(RunCli, AnInterruptedRunResumesToTheSameResult) {
     TempDir t;
-    tesa::ErrorTables tables = synthetic_tables();
-    tables.transitions = *held_transitions(tables, tesa::WeightPort::A);
-    const fs::path tf = t.path / "tables.h5";
-    tables.write(tf);
+    const fs::path tf = write_synthetic_tables(t.path / "tables.h5");
     const std::vector<std::string> args = {"--tables", tf.string(), "--regulation", "0.5", "--images", "10", "--array", "8x8",
                                            "--calibration-images", "300", "--variant", "baseline,eaq", "--jobs", "2"};
     auto with = [&](std::vector<std::string> extra, const fs::path& out) {
