@@ -64,9 +64,13 @@ void characterize(Vmodel& m, uint32_t cur, Result& r, std::vector<uint32_t>& cou
         set_lanes(m.a, i, ((a >> i) & 1u) ? ~0ull : 0ull);
         set_lanes(m.b, i, ((b >> i) & 1u) ? ~0ull : 0ull);
     }
-    r.a_held.assign(kOps, 0);
-    r.b_held.assign(kOps, 0);
+    // Correct captures are counted in bulk; only the lanes with a wrong bit are unpacked.
+    r.a_held.assign(kOps, exact);
+    r.b_held.assign(kOps, exact);
     touched.clear();
+    uint64_t exact_lanes[2 * W];
+    for (int j = 0; j < 2 * W; ++j) exact_lanes[j] = ((exact >> j) & 1u) ? ~0ull : 0ull;
+    uint32_t correct = 0;
     for (uint32_t g = 0; g < kPrev / 64 + (kPrev < 64 ? 1 : 0); ++g) {
         for (int i = 0; i < W; ++i) {
             set_lanes(m.a_prev, i, prev_bit_lanes(g, i));
@@ -75,16 +79,25 @@ void characterize(Vmodel& m, uint32_t cur, Result& r, std::vector<uint32_t>& cou
         m.eval();
         uint64_t p[2 * W];
         for (int j = 0; j < 2 * W; ++j) p[j] = static_cast<uint64_t>(m.p[2 * j]) | (static_cast<uint64_t>(m.p[2 * j + 1]) << 32);
-        const uint32_t lanes = kPrev < 64 ? kPrev : 64;
-        for (uint32_t l = 0; l < lanes; ++l) {
+        const uint64_t valid = kPrev < 64 ? (1ull << kPrev) - 1 : ~0ull;
+        uint64_t wrong = 0;
+        for (int j = 0; j < 2 * W; ++j) wrong |= p[j] ^ exact_lanes[j];
+        wrong &= valid;
+        correct += static_cast<uint32_t>(__builtin_popcountll(valid & ~wrong));
+        for (; wrong; wrong &= wrong - 1) {
+            const uint32_t l = static_cast<uint32_t>(__builtin_ctzll(wrong));
             uint16_t out = 0;
             for (int j = 0; j < 2 * W; ++j) out |= static_cast<uint16_t>(((p[j] >> l) & 1u) << j);
             const uint32_t prev = g * 64 + l, ap = prev & (kOps - 1), bp = prev >> W;
             if (counts[out]++ == 0) touched.push_back(out);
-            if (out != exact) r.wrong.emplace_back(static_cast<uint16_t>(prev), out);
+            r.wrong.emplace_back(static_cast<uint16_t>(prev), out);
             if (ap == a) r.a_held[bp] = out;
             if (bp == b) r.b_held[ap] = out;
         }
+    }
+    if (correct) {
+        if (counts[exact] == 0) touched.push_back(exact);
+        counts[exact] += correct;
     }
     r.outputs.clear();
     std::vector<uint16_t> sorted(touched);
