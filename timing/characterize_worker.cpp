@@ -71,6 +71,7 @@ void characterize(Vmodel& m, uint32_t cur, Result& r, std::vector<uint32_t>& cou
     uint64_t exact_lanes[2 * W];
     for (int j = 0; j < 2 * W; ++j) exact_lanes[j] = ((exact >> j) & 1u) ? ~0ull : 0ull;
     uint32_t correct = 0;
+    constexpr uint64_t valid = kPrev < 64 ? (1ull << kPrev) - 1 : ~0ull;
     for (uint32_t g = 0; g < kPrev / 64 + (kPrev < 64 ? 1 : 0); ++g) {
         for (int i = 0; i < W; ++i) {
             set_lanes(m.a_prev, i, prev_bit_lanes(g, i));
@@ -79,7 +80,6 @@ void characterize(Vmodel& m, uint32_t cur, Result& r, std::vector<uint32_t>& cou
         m.eval();
         uint64_t p[2 * W];
         for (int j = 0; j < 2 * W; ++j) p[j] = static_cast<uint64_t>(m.p[2 * j]) | (static_cast<uint64_t>(m.p[2 * j + 1]) << 32);
-        const uint64_t valid = kPrev < 64 ? (1ull << kPrev) - 1 : ~0ull;
         uint64_t wrong = 0;
         for (int j = 0; j < 2 * W; ++j) wrong |= p[j] ^ exact_lanes[j];
         wrong &= valid;

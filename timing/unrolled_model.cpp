@@ -241,24 +241,28 @@ std::string UnrolledModel::verilog(const std::string& module, int lanes) const {
     auto port = [&](const char* name, int i) { return std::string(name) + "[" + std::to_string(i * L) + " +: " + std::to_string(L) + "]"; };
     // Zero-delay steady networks: o<net> from the previous operands, w<net> from the current ones.
     const auto& gates = timed_->gates();
-    // The cell's Liberty function with the operands substituted (a sum of products only when the
-    // function is not plain), so a NAND3 instant costs two ANDs and a NOT, not seven minterms.
-    auto gate_expression = [&](const TimedGate& g, const std::vector<std::string>& ops) {
-        const NetlistInstance& inst = netlist_->instances()[static_cast<size_t>(g.instance)];
-        std::vector<std::string> pins;
-        std::string fn;
+    // Per gate, the cell's input pins and the Liberty function of its output, looked up once: the
+    // expressions substitute operands into the function (a sum of products only when it is not
+    // plain), so a NAND3 instant costs two ANDs and a NOT, not seven minterms.
+    // Scalar form: XOR functions stay sums of products. Written with ^, the Verilated scalar model
+    // (Verilator 5.006) got 526 of 100,000 random 8-bit transitions wrong at clock scale 0.8, while
+    // Icarus ran the same Verilog equal to the 64-lane form; writing ! for ~ gave the same errors.
+    // Root cause not isolated; the 64-lane form is unaffected.
+    std::vector<std::vector<std::string>> gate_pins(gates.size());
+    std::vector<std::string> gate_fn(gates.size());
+    for (size_t i = 0; i < gates.size(); ++i) {
+        const NetlistInstance& inst = netlist_->instances()[static_cast<size_t>(gates[i].instance)];
         for (const auto& p : inst.cell->pins) {
-            if (p.direction == PinDirection::Input) pins.push_back(p.name);
+            if (p.direction == PinDirection::Input) gate_pins[i].push_back(p.name);
             if (p.direction != PinDirection::Output || p.function.empty()) continue;
             for (const auto& pc : inst.pins)
-                if (pc.pin == p.name && pc.net == g.out_net) fn = p.function;
+                if (pc.pin == p.name && pc.net == gates[i].out_net) gate_fn[i] = p.function;
         }
-        // Scalar form: XOR functions stay sums of products. Written with ^, the Verilated scalar
-        // model (Verilator 5.006) got 526 of 100,000 random 8-bit transitions wrong at clock
-        // scale 0.8, while Icarus ran the same Verilog equal to the 64-lane form; with `!` for
-        // `~` too. Root cause not isolated; the 64-lane form is unaffected.
-        if (L == 1 && fn.find('^') != std::string::npos) fn.clear();
-        return verilog_expression(fn, pins, g.table, ops, ones);
+        if (L == 1 && gate_fn[i].find('^') != std::string::npos) gate_fn[i].clear();
+    }
+    auto gate_expression = [&](const TimedGate& g, const std::vector<std::string>& ops) {
+        const size_t i = static_cast<size_t>(&g - gates.data());
+        return verilog_expression(gate_fn[i], gate_pins[i], g.table, ops, ones);
     };
     for (const char* prefix : {"o", "w"}) {
         const bool cur = prefix[0] == 'w';
