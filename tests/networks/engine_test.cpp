@@ -16,6 +16,8 @@ protected:
         model_ = Model::read(model_path(GetParam()));
         test_ = load_dataset(model_.dataset, "test", default_data_dir());
     }
+    // Test images for the accuracy checks: fewer for ResNet-20 (100x LeNet-5's MACs) to keep CI short.
+    size_t subset() const { return model_.macs() > 10'000'000 ? 1000 : 2000; }
     Model model_;
     ImageSet test_;
 };
@@ -33,15 +35,15 @@ TEST_P(Network, Fp32LogitsMatchPyTorch) {
 }
 
 TEST_P(Network, Fp32AccuracyOnASubsetAgreesWithTraining) {
-    // 2,000 test images: the C++ engine classifies as PyTorch did (within the sampling spread).
-    const EvalResult r = evaluate_fp32(model_, test_.head(2000), 2);
+    // The C++ engine classifies as PyTorch did (within the sampling spread).
+    const EvalResult r = evaluate_fp32(model_, test_.head(subset()), 2);
     EXPECT_NEAR(r.accuracy(), model_.fp32_test_accuracy, 0.03);
 }
 
 TEST_P(Network, Int8LosesAtMostHalfAPointAndIsDeterministic) {
     const ImageSet calib = load_dataset(model_.dataset, "train", default_data_dir()).head(1000);
     const QuantizedModel q = QuantizedModel::quantize(model_, calib, QuantOptions{});
-    const ImageSet subset = test_.head(2000);
+    const ImageSet subset = test_.head(this->subset());
     const EvalResult fp = evaluate_fp32(model_, subset, 2);
     const EvalResult i8 = evaluate_int8(q, subset, 2);
     EXPECT_GE(i8.accuracy(), fp.accuracy() - 0.005) << "FP32 " << fp.accuracy() << " INT8 " << i8.accuracy();
@@ -105,7 +107,7 @@ TEST_P(Network, HookSeesEveryMultiplicationAndCanReplaceIt) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Trained, Network, ::testing::Values("lenet5-mnist", "lenet5-cifar10"));
+INSTANTIATE_TEST_SUITE_P(Trained, Network, ::testing::Values("lenet5-mnist", "lenet5-cifar10", "resnet20-cifar10"));
 
 TEST(Requant, FixedPointMultiplierRoundsToNearestWithTiesUp) {
     const Requant r = Requant::of(0.375);  // exact in binary
