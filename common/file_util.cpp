@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -55,6 +56,7 @@ std::string read_file(const fs::path& path) {
     std::error_code ec;
     if (!fs::exists(path, ec)) fail(path.string() + ": no such file");
     if (fs::is_directory(path, ec)) fail(path.string() + ": is a directory, expected a file");
+    if (!fs::is_regular_file(path, ec)) fail(path.string() + ": not a regular file (a device or pipe?), expected a file");
     if (has_gzip_magic(path)) return read_gzip(path);
     std::ifstream in(path, std::ios::binary);
     if (!in) fail(path.string() + ": cannot open: " + std::strerror(errno));
@@ -63,27 +65,78 @@ std::string read_file(const fs::path& path) {
     return ss.str();
 }
 
-void write_file_atomic(const fs::path& path, const std::string& content) {
-    if (path.has_parent_path()) fs::create_directories(path.parent_path());
-    fs::path tmp = path;
-    tmp += unique_suffix();
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) fail(tmp.string() + ": cannot create: " + std::strerror(errno));
-        out.write(content.data(), static_cast<std::streamsize>(content.size()));
-        out.flush();
-        if (!out) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            fail(path.string() + ": write failed");
-        }
+namespace {
+
+// A destination must be a file (or not exist yet) in a directory we can create.
+void check_destination(const fs::path& path) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) fail(path.string() + ": is a directory; cannot write a file there");
+    if (path.has_parent_path()) {
+        const fs::path parent = path.parent_path();
+        if (fs::exists(parent, ec) && !fs::is_directory(parent, ec)) fail(parent.string() + ": is not a directory");
+        fs::create_directories(parent, ec);
+        if (ec) fail(parent.string() + ": cannot create the directory: " + ec.message());
     }
+}
+
+// Writes `content` to `tmp` (created new); a short write (full disk, quota) removes it.
+void write_temporary(const fs::path& tmp, const fs::path& path, const std::string& content) {
+    std::FILE* f = std::fopen(tmp.c_str(), "wb");
+    if (!f) fail(path.string() + ": cannot create " + tmp.filename().string() + ": " + std::strerror(errno));
+    const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
+    const int err = errno;
+    if (std::fclose(f) != 0 || !ok) {
+        std::error_code ec;
+        fs::remove(tmp, ec);
+        fail(path.string() + ": write failed: " + std::strerror(ok ? errno : err));
+    }
+}
+
+void move_into_place(const fs::path& tmp, const fs::path& path) {
     std::error_code ec;
     fs::rename(tmp, path, ec);
     if (ec) {
-        fs::remove(tmp, ec);
+        std::error_code ignored;
+        fs::remove(tmp, ignored);
         fail(path.string() + ": cannot move into place: " + ec.message());
     }
+}
+
+}  // namespace
+
+void write_file_atomic(const fs::path& path, const std::string& content) {
+    check_destination(path);
+    fs::path tmp = path;
+    tmp += unique_suffix();
+    write_temporary(tmp, path, content);
+    move_into_place(tmp, path);
+}
+
+OutputSet::~OutputSet() {
+    if (committed_) return;
+    std::error_code ec;
+    for (const auto& [tmp, final_path] : files_) fs::remove(tmp, ec);
+}
+
+fs::path OutputSet::stage(const fs::path& final_path) {
+    check_destination(final_path);
+    fs::path tmp = final_path;
+    tmp += unique_suffix();
+    files_.emplace_back(tmp, final_path);
+    return tmp;
+}
+
+void OutputSet::write(const fs::path& final_path, const std::string& content) {
+    const fs::path tmp = stage(final_path);
+    write_temporary(tmp, final_path, content);
+}
+
+void OutputSet::commit() {
+    std::error_code ec;
+    for (const auto& [tmp, final_path] : files_)
+        if (!fs::is_regular_file(tmp, ec)) fail(final_path.string() + ": was never written (internal error)");
+    for (const auto& [tmp, final_path] : files_) move_into_place(tmp, final_path);
+    committed_ = true;
 }
 
 void write_file_if_changed(const fs::path& path, const std::string& content) {
@@ -101,6 +154,9 @@ void gunzip_to(const fs::path& gz, const fs::path& dest) {
 }
 
 StagingDir::StagingDir(const fs::path& final_dir) : final_(final_dir) {
+    std::error_code ec;
+    if (fs::exists(final_, ec) && !fs::is_directory(final_, ec))
+        fail(final_.string() + ": exists and is not a directory; not replacing it with one");
     fs::path parent = final_.has_parent_path() ? final_.parent_path() : fs::path(".");
     fs::create_directories(parent);
     tmp_ = parent / ("." + final_.filename().string() + unique_suffix());
@@ -117,6 +173,8 @@ StagingDir::~StagingDir() {
 
 void StagingDir::commit() {
     std::error_code ec;
+    if (fs::exists(final_, ec) && !fs::is_directory(final_, ec))
+        fail(final_.string() + ": exists and is not a directory; not replacing it with one");
     fs::path old = final_;
     old += unique_suffix() + ".old";
     bool had_old = fs::exists(final_, ec);

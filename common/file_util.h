@@ -7,6 +7,8 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace tesa {
 
@@ -26,8 +28,31 @@ void write_file_if_changed(const fs::path& path, const std::string& content);
 // Decompresses `gz` into `dest` unless `dest` already exists and is newer; atomic.
 void gunzip_to(const fs::path& gz, const fs::path& dest);
 
+// The files of one command's results, committed together: each is written to a temporary name
+// beside its destination (stage()), and commit() renames them all into place only once every one
+// of them is complete. Destroyed before commit(), it removes the temporaries and leaves the
+// earlier results as they were. A destination that is a directory is refused when staged.
+class OutputSet {
+public:
+    OutputSet() = default;
+    ~OutputSet();
+    OutputSet(const OutputSet&) = delete;
+    OutputSet& operator=(const OutputSet&) = delete;
+
+    // The temporary path to write `final_path` to (its directory is created).
+    fs::path stage(const fs::path& final_path);
+    // stage() and write `content` there.
+    void write(const fs::path& final_path, const std::string& content);
+    void commit();
+
+private:
+    std::vector<std::pair<fs::path, fs::path>> files_;  // (temporary, final)
+    bool committed_ = false;
+};
+
 // A directory filled under a temporary name and moved onto `final_dir` by commit(); removed
-// (with everything in it) if destroyed before commit().
+// (with everything in it) if destroyed before commit(). An existing `final_dir` that is not a
+// directory is refused (never replaced by one).
 class StagingDir {
 public:
     explicit StagingDir(const fs::path& final_dir);

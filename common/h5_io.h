@@ -36,22 +36,34 @@ inline void attr(H5::H5Object& o, const std::string& name, double value) {
     o.createAttribute(name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(H5S_SCALAR)).write(H5::PredType::NATIVE_DOUBLE, &value);
 }
 
+// A scalar string attribute; throws H5::Exception (the caller names the file) when it is missing,
+// not a string or not a single value.
 inline std::string read_str(const H5::H5Object& o, const std::string& name) {
     H5::Attribute a = o.openAttribute(name);
+    if (a.getTypeClass() != H5T_STRING || a.getSpace().getSimpleExtentNpoints() != 1)
+        throw H5::AttributeIException("read_str", "attribute '" + name + "' is not a single string");
     std::string s;
     a.read(a.getStrType(), s);
     return s == " " ? std::string() : s;
 }
 
+// A scalar numeric attribute as a double; one value only (a longer attribute would overrun it).
 inline double read_num(const H5::H5Object& o, const std::string& name) {
+    H5::Attribute a = o.openAttribute(name);
+    const H5T_class_t c = a.getTypeClass();
+    if ((c != H5T_INTEGER && c != H5T_FLOAT) || a.getSpace().getSimpleExtentNpoints() != 1)
+        throw H5::AttributeIException("read_num", "attribute '" + name + "' is not a single number");
     double v = 0;
-    o.openAttribute(name).read(H5::PredType::NATIVE_DOUBLE, &v);
+    a.read(H5::PredType::NATIVE_DOUBLE, &v);
     return v;
 }
 
+// A whole dataset of numbers, any rank, as a flat vector (the caller checks the length).
 template <class T>
 std::vector<T> read_vector(const H5::Group& g, const std::string& name) {
     H5::DataSet ds = g.openDataSet(name);
+    const H5T_class_t c = ds.getTypeClass();
+    if (c != H5T_INTEGER && c != H5T_FLOAT) throw H5::DataSetIException("read_vector", "dataset '" + name + "' is not numeric");
     const hssize_t n = ds.getSpace().getSimpleExtentNpoints();
     std::vector<T> v(static_cast<size_t>(n));
     if (n > 0) ds.read(v.data(), type<T>());

@@ -31,7 +31,7 @@ std::vector<std::vector<double>> activation_histograms(const QuantizedModel& q, 
     for (auto& h : per) h.counts.assign(m.layers.size(), std::vector<uint64_t>(256, 0));
     std::vector<Workspace<int8_t>> ws(static_cast<size_t>(threads), Workspace<int8_t>(m));
     std::vector<std::vector<int32_t>> logits(static_cast<size_t>(threads), std::vector<int32_t>(static_cast<size_t>(m.classes())));
-    evaluate(images, threads, [&](int t, size_t, const uint8_t* img) {
+    evaluate(m, images, threads, [&](int t, size_t, const uint8_t* img) {
         forward_int8(q, img, ws[static_cast<size_t>(t)], logits[static_cast<size_t>(t)].data(), per[static_cast<size_t>(t)]);
         return 0;
     });

@@ -146,7 +146,7 @@ InjectedEval evaluate_injected(const InjectionPlan& plan, const ImageSet& set, i
     std::vector<std::vector<int32_t>> logits(static_cast<size_t>(threads), std::vector<int32_t>(static_cast<size_t>(m.classes())));
     std::vector<Injector> inj(static_cast<size_t>(threads), Injector(plan, track_expected));
     InjectedEval r;
-    r.result = evaluate(set, threads, [&](int t, size_t index, const uint8_t* img) {
+    r.result = evaluate(m, set, threads, [&](int t, size_t index, const uint8_t* img) {
         Injector& in = inj[static_cast<size_t>(t)];
         in.start_image(seed, index);
         int32_t* lg = logits[static_cast<size_t>(t)].data();

@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "common/file_util.h"
+#include "common/validate.h"
 
 #include <png.h>
 
@@ -40,65 +41,81 @@ uint32_t be32(const std::string& s, size_t at) {
 }
 
 // An idx file's header: magic 0x000008nn (unsigned bytes, nn dimensions) then nn big-endian sizes.
-std::vector<uint32_t> idx_dims(const fs::path& file, const std::string& s, int expected_dims) {
+// Every size must be at least 1 and the whole payload must be what the file holds.
+std::vector<uint32_t> idx_dims(const std::string& file, const std::string& s, int expected_dims) {
     if (s.size() < 4 || be32(s, 0) != (0x800u | static_cast<uint32_t>(expected_dims)))
-        fail(file.string() + ": not an idx file of unsigned bytes with " + std::to_string(expected_dims) +
+        fail(file + ": not an idx file of unsigned bytes with " + std::to_string(expected_dims) +
              " dimensions (bad magic number)");
     const size_t header = 4 + 4 * static_cast<size_t>(expected_dims);
-    if (s.size() < header) fail(file.string() + ": truncated idx header");
+    if (s.size() < header) fail(file + ": truncated idx header");
     std::vector<uint32_t> dims;
-    size_t total = 1;
+    uint64_t total = 1;
     for (int d = 0; d < expected_dims; ++d) {
         dims.push_back(be32(s, 4 + 4 * static_cast<size_t>(d)));
-        total *= dims.back();
+        if (dims.back() == 0) fail(file + ": dimension " + std::to_string(d) + " of the idx header is 0");
+        total = checked_product(total, dims.back(), file + ": idx header sizes", uint64_t{1} << 40);
     }
     if (s.size() != header + total)
-        fail(file.string() + ": size " + std::to_string(s.size()) + " bytes, header promises " +
+        fail(file + ": size " + std::to_string(s.size()) + " bytes, header promises " +
              std::to_string(header + total) + " (truncated or corrupt)");
     return dims;
 }
 
-void check_labels(const fs::path& file, const std::vector<uint8_t>& labels) {
-    for (size_t i = 0; i < labels.size(); ++i)
-        if (labels[i] > 9) fail(file.string() + ": label " + std::to_string(labels[i]) + " of record " + std::to_string(i) + " is not 0..9");
+void check_labels(const std::string& file, const uint8_t* labels, size_t n) {
+    for (size_t i = 0; i < n; ++i)
+        if (labels[i] > 9) fail(file + ": label " + std::to_string(labels[i]) + " of record " + std::to_string(i) + " is not 0..9");
 }
 
 }  // namespace
 
-ImageSet load_mnist(const fs::path& images, const fs::path& labels) {
-    const std::string si = read_file(images), sl = read_file(labels);
+ImageSet parse_mnist(const std::string& si, const std::string& sl, const std::string& images, const std::string& labels) {
     const auto di = idx_dims(images, si, 3);
     const auto dl = idx_dims(labels, sl, 1);
     if (di[0] != dl[0])
-        fail(images.string() + ": " + std::to_string(di[0]) + " images but " + labels.string() + " has " +
-             std::to_string(dl[0]) + " labels");
+        fail(images + ": " + std::to_string(di[0]) + " images but " + labels + " has " + std::to_string(dl[0]) + " labels");
+    if (di[1] < kMinImageSide || di[2] < kMinImageSide || di[1] > kMaxImageSide || di[2] > kMaxImageSide)
+        fail(images + ": images of " + std::to_string(di[1]) + "x" + std::to_string(di[2]) + " pixels (expected " +
+             std::to_string(kMinImageSide) + " .. " + std::to_string(kMaxImageSide) + " per side)");
     ImageSet s;
     s.channels = 1;
     s.height = static_cast<int>(di[1]);
     s.width = static_cast<int>(di[2]);
     s.pixels.assign(si.begin() + 16, si.end());
     s.labels.assign(sl.begin() + 8, sl.end());
-    check_labels(labels, s.labels);
+    check_labels(labels, s.labels.data(), s.labels.size());
     return s;
 }
 
-ImageSet load_cifar10(const std::vector<fs::path>& batches) {
+ImageSet load_mnist(const fs::path& images, const fs::path& labels) {
+    return parse_mnist(read_file(images), read_file(labels), images.string(), labels.string());
+}
+
+void append_cifar10_batch(ImageSet& s, const std::string& d, const std::string& name) {
     constexpr size_t kRecord = 1 + 3 * 1024;
+    if (s.count() == 0) {
+        s.channels = 3;
+        s.height = s.width = 32;
+    }
+    if (s.channels != 3 || s.height != 32 || s.width != 32) fail(name + ": appended to a set that is not CIFAR-10");
+    if (d.empty() || d.size() % kRecord != 0)
+        fail(name + ": " + std::to_string(d.size()) + " bytes is not a whole number of " + std::to_string(kRecord) +
+             "-byte CIFAR-10 records (truncated or not a CIFAR-10 batch)");
+    const size_t records = d.size() / kRecord;
+    std::vector<uint8_t> labels(records);
+    for (size_t r = 0; r < records; ++r) labels[r] = static_cast<uint8_t>(d[r * kRecord]);
+    check_labels(name, labels.data(), records);
+    s.pixels.reserve(s.pixels.size() + records * (kRecord - 1));
+    for (size_t r = 0; r < records; ++r)
+        s.pixels.insert(s.pixels.end(), d.begin() + static_cast<std::ptrdiff_t>(r * kRecord + 1),
+                        d.begin() + static_cast<std::ptrdiff_t>((r + 1) * kRecord));
+    s.labels.insert(s.labels.end(), labels.begin(), labels.end());
+}
+
+ImageSet load_cifar10(const std::vector<fs::path>& batches) {
     ImageSet s;
     s.channels = 3;
     s.height = s.width = 32;
-    for (const auto& b : batches) {
-        const std::string d = read_file(b);
-        if (d.empty() || d.size() % kRecord != 0)
-            fail(b.string() + ": " + std::to_string(d.size()) + " bytes is not a whole number of " +
-                 std::to_string(kRecord) + "-byte CIFAR-10 records (truncated or not a CIFAR-10 batch)");
-        for (size_t r = 0; r < d.size() / kRecord; ++r) {
-            s.labels.push_back(static_cast<uint8_t>(d[r * kRecord]));
-            s.pixels.insert(s.pixels.end(), d.begin() + static_cast<std::ptrdiff_t>(r * kRecord + 1),
-                            d.begin() + static_cast<std::ptrdiff_t>((r + 1) * kRecord));
-        }
-        check_labels(b, std::vector<uint8_t>(s.labels.end() - static_cast<std::ptrdiff_t>(d.size() / kRecord), s.labels.end()));
-    }
+    for (const auto& b : batches) append_cifar10_batch(s, read_file(b), b.string());
     return s;
 }
 
@@ -177,7 +194,7 @@ void convert_cifar10_package(const fs::path& package_dir, const fs::path& out_di
         fail((package_dir / "train_lables.json").string() + ": " + std::to_string(train_labels.size()) + " labels, expected 50000");
     if (test_labels.size() != kPerBatch)
         fail((package_dir / "test_lables.json").string() + ": " + std::to_string(test_labels.size()) + " labels, expected 10000");
-    fs::create_directories(out_dir);
+    OutputSet batches;  // the six batches are replaced together or not at all
     for (int k = 0; k < 6; ++k) {
         const bool test = k == 5;
         const std::string stem = test ? "test_batch" : "data_batch_" + std::to_string(k + 1);
@@ -189,8 +206,9 @@ void convert_cifar10_package(const fs::path& package_dir, const fs::path& out_di
             for (int c = 0; c < 3; ++c)
                 for (size_t j = 0; j < 1024; ++j) bin.push_back(static_cast<char>(rgb[(r * 1024 + j) * 3 + static_cast<size_t>(c)]));
         }
-        write_file_atomic(out_dir / (stem + ".bin"), bin);
+        batches.write(out_dir / (stem + ".bin"), bin);
     }
+    batches.commit();
 }
 
 }  // namespace tesa

@@ -28,8 +28,16 @@ struct ImageSet {
 // The data cache: $TESA_DATA_DIR, else $HOME/.cache/tesa/data (filled by scripts/data.sh).
 std::filesystem::path default_data_dir();
 
+// The image sizes tesa accepts from a data file (a network's input is checked against the set).
+constexpr uint32_t kMinImageSide = 4, kMaxImageSide = 4096;
+
 // An idx3 image file and its idx1 label file (magic numbers, sizes and counts checked).
 ImageSet load_mnist(const std::filesystem::path& images, const std::filesystem::path& labels);
+// The same from the files' bytes; the names are for messages.
+ImageSet parse_mnist(const std::string& images_bytes, const std::string& labels_bytes, const std::string& images_name,
+                     const std::string& labels_name);
+// Appends one CIFAR-10 binary batch (its bytes) to `set` (empty, or CIFAR-10 images).
+void append_cifar10_batch(ImageSet& set, const std::string& bytes, const std::string& name);
 // CIFAR-10 binary batches: records of 1 label byte + 1024 R + 1024 G + 1024 B.
 ImageSet load_cifar10(const std::vector<std::filesystem::path>& batches);
 

@@ -1,6 +1,8 @@
 // engine.cpp -- FP32 forward pass, calibration ranges, threaded evaluation.
 #include "networks/engine.h"
 
+#include "common/error.h"
+
 #include <chrono>
 #include <cmath>
 #include <thread>
@@ -142,15 +144,26 @@ void forward_fp32(const Model& m, const uint8_t* image, Workspace<float>& ws, fl
     run_fp32(m, image, ws, logits, nullptr);
 }
 
+void require_fits(const Model& m, const ImageSet& set) {
+    const int pad = m.pre.pad;
+    if (set.channels != m.input.c || set.height + 2 * pad != m.input.h || set.width + 2 * pad != m.input.w)
+        fail(m.file + ": the network takes " + std::to_string(m.input.c) + "x" + std::to_string(m.input.h - 2 * pad) + "x" +
+             std::to_string(m.input.w - 2 * pad) + " images, the data set " + (set.name.empty() ? std::string() : "'" + set.name + "' ") +
+             "has " + std::to_string(set.channels) + "x" + std::to_string(set.height) + "x" + std::to_string(set.width));
+    if (set.pixels.size() != set.count() * set.image_size()) fail("data set '" + set.name + "': pixels do not match its image count");
+}
+
 std::vector<float> activation_ranges(const Model& m, const ImageSet& images) {
+    require_fits(m, images);
     std::vector<float> range(m.layers.size() + 1, 0.0f);
     Workspace<float> ws(m);
     for (size_t i = 0; i < images.count(); ++i) run_fp32(m, images.image(i), ws, nullptr, &range);
     return range;
 }
 
-EvalResult evaluate(const ImageSet& set, int threads,
+EvalResult evaluate(const Model& m, const ImageSet& set, int threads,
                     const std::function<int(int thread, size_t index, const uint8_t* image)>& classify) {
+    require_fits(m, set);
     if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<size_t> correct(static_cast<size_t>(threads), 0);
@@ -178,7 +191,7 @@ EvalResult evaluate_fp32(const Model& m, const ImageSet& set, int threads) {
     if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     std::vector<Workspace<float>> ws(static_cast<size_t>(threads), Workspace<float>(m));
     std::vector<std::vector<float>> logits(static_cast<size_t>(threads), std::vector<float>(static_cast<size_t>(m.classes())));
-    return evaluate(set, threads, [&](int t, size_t, const uint8_t* img) {
+    return evaluate(m, set, threads, [&](int t, size_t, const uint8_t* img) {
         float* lg = logits[static_cast<size_t>(t)].data();
         forward_fp32(m, img, ws[static_cast<size_t>(t)], lg);
         return argmax(lg, m.classes());
@@ -190,7 +203,7 @@ EvalResult evaluate_int8(const QuantizedModel& q, const ImageSet& set, int threa
     const Model& m = *q.model;
     std::vector<Workspace<int8_t>> ws(static_cast<size_t>(threads), Workspace<int8_t>(m));
     std::vector<std::vector<int32_t>> logits(static_cast<size_t>(threads), std::vector<int32_t>(static_cast<size_t>(m.classes())));
-    return evaluate(set, threads, [&](int t, size_t, const uint8_t* img) {
+    return evaluate(m, set, threads, [&](int t, size_t, const uint8_t* img) {
         ExactMul mul;
         int32_t* lg = logits[static_cast<size_t>(t)].data();
         forward_int8(q, img, ws[static_cast<size_t>(t)], lg, mul);

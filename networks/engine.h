@@ -85,9 +85,14 @@ struct EvalResult {
     double accuracy() const { return images ? static_cast<double>(correct) / images : 0.0; }
 };
 
+// Throws Error naming the model file unless the images of `set` are the network's input (C x H x W
+// before the model's padding) and the set's pixels match its image count.
+void require_fits(const Model& m, const ImageSet& set);
+
 // Classifies every image of `set` with `classify(image_index, image) -> class` on `threads`
 // threads (0: hardware concurrency); `classify` gets the thread index to pick its workspace.
-EvalResult evaluate(const ImageSet& set, int threads,
+// The set is checked against model `m` first (require_fits).
+EvalResult evaluate(const Model& m, const ImageSet& set, int threads,
                     const std::function<int(int thread, size_t index, const uint8_t* image)>& classify);
 
 EvalResult evaluate_fp32(const Model& m, const ImageSet& set, int threads);

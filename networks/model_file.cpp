@@ -6,6 +6,7 @@
 #include <H5Cpp.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace tesa {
@@ -60,7 +61,8 @@ struct Reader {
     std::string str(const H5::H5Object& o, const std::string& where, const std::string& name) const {
         if (!o.attrExists(name)) bad(where, "attribute '" + name + "' missing");
         H5::Attribute a = o.openAttribute(name);
-        if (a.getTypeClass() != H5T_STRING) bad(where, "attribute '" + name + "' is not a string");
+        if (a.getTypeClass() != H5T_STRING || a.getSpace().getSimpleExtentNpoints() != 1)
+            bad(where, "attribute '" + name + "' is not a single string");
         std::string v;
         a.read(a.getStrType(), v);
         return v;
@@ -113,10 +115,23 @@ std::string shape_str(const Shape& s) {
     return std::to_string(s.c) + "x" + std::to_string(s.h) + "x" + std::to_string(s.w);
 }
 
+// What a layer's geometry may be: far beyond any network tesa runs, small enough that no size
+// computed from them overflows and no activation tensor is absurdly large.
+constexpr int kMaxWindow = 64, kMaxSide = 4096, kMaxPadChannels = 4096;
+constexpr size_t kMaxActivation = size_t{1} << 26;
+
 // Output shape of layer i from its inputs' shapes; checks weights against them.
 void infer_shape(const Reader& r, Model& m, size_t i) {
     Layer& l = m.layers[i];
     const std::string where = "layer " + std::to_string(i) + " (" + layer_type_name(l.type) + ")";
+    auto in_range = [&](const char* what, int v, int lo, int hi) {
+        if (v < lo || v > hi)
+            r.bad(where, std::string(what) + " " + std::to_string(v) + " is out of range (" + std::to_string(lo) + " .. " + std::to_string(hi) + ")");
+    };
+    if (l.type == LayerType::Conv || l.type == LayerType::MaxPool || l.type == LayerType::ShortcutA) in_range("stride", l.stride, 1, kMaxWindow);
+    if (l.type == LayerType::Conv || l.type == LayerType::MaxPool) in_range("kernel", l.kernel, 1, kMaxWindow);
+    if (l.type == LayerType::Conv) in_range("pad", l.pad, 0, kMaxWindow);
+    if (l.type == LayerType::ShortcutA) in_range("pad_channels", l.pad_channels, 0, kMaxPadChannels);
     const size_t need = l.type == LayerType::Add ? 2 : 1;
     if (l.inputs.size() != need) r.bad(where, "has " + std::to_string(l.inputs.size()) + " inputs, expected " + std::to_string(need));
     for (int in : l.inputs)
@@ -156,6 +171,13 @@ void infer_shape(const Reader& r, Model& m, size_t i) {
             break;
     }
     if (l.out.c <= 0 || l.out.h <= 0 || l.out.w <= 0) r.bad(where, "empty output " + shape_str(l.out));
+    if (l.out.size() > kMaxActivation) r.bad(where, "output " + shape_str(l.out) + " is too large");
+}
+
+void require_finite(const Reader& r, const std::string& where, const char* what, const std::vector<float>& v) {
+    for (size_t k = 0; k < v.size(); ++k)
+        if (!std::isfinite(v[k]) || std::fabs(v[k]) > 1e6f)
+            r.bad(where, std::string(what) + "[" + std::to_string(k) + "] = " + std::to_string(v[k]) + " is not a finite value of plausible size");
 }
 
 }  // namespace
@@ -163,6 +185,8 @@ void infer_shape(const Reader& r, Model& m, size_t i) {
 void Model::infer_shapes() {
     Reader r{file};
     if (layers.empty()) r.bad("", "no layers");
+    if (input.c < 1 || input.h < 1 || input.w < 1 || input.c > kMaxSide || input.h > kMaxSide || input.w > kMaxSide)
+        r.bad("", "input shape " + shape_str(input) + " is out of range (1 .. " + std::to_string(kMaxSide) + " per dimension)");
     for (size_t i = 0; i < layers.size(); ++i) infer_shape(r, *this, i);
 }
 
@@ -183,11 +207,18 @@ Model Model::read(const fs::path& file) {
         auto in = r.nums<int>(root, "", "input_shape");
         if (in.size() != 3) r.bad("", "input_shape must be C,H,W");
         m.pre.pad = r.num<int>(root, "", "pad");
+        for (int d : in)
+            if (d < 1 || d > kMaxSide) r.bad("", "input_shape " + std::to_string(d) + " is out of range (1 .. " + std::to_string(kMaxSide) + ")");
+        if (m.pre.pad < 0 || m.pre.pad > kMaxWindow) r.bad("", "pad " + std::to_string(m.pre.pad) + " is out of range (0 .. 64)");
         m.input = {in[0], in[1] + 2 * m.pre.pad, in[2] + 2 * m.pre.pad};
         m.pre.mean = r.nums<float>(root, "", "mean");
         m.pre.std = r.nums<float>(root, "", "std");
         if (static_cast<int>(m.pre.mean.size()) != in[0] || m.pre.std.size() != m.pre.mean.size())
             r.bad("", "mean/std need one value per input channel");
+        require_finite(r, "", "mean", m.pre.mean);
+        require_finite(r, "", "std", m.pre.std);
+        for (float v : m.pre.std)
+            if (!(v > 1e-6f)) r.bad("", "std must be positive");
         m.fp32_test_accuracy = r.num<double>(root, "", "fp32_test_accuracy");
         m.command = r.str(root, "", "command");
         m.training = r.str(root, "", "training");
@@ -197,6 +228,7 @@ Model Model::read(const fs::path& file) {
         H5::Group lg = f.openGroup("/layers");
         const hsize_t n = lg.getNumObjs();
         if (n == 0) r.bad("", "no layers");
+        if (n > 999) r.bad("", std::to_string(n) + " layers (at most 999)");
         for (hsize_t i = 0; i < n; ++i) {
             char name[16];
             std::snprintf(name, sizeof name, "%03d", static_cast<int>(i));
@@ -218,8 +250,13 @@ Model Model::read(const fs::path& file) {
                 l.bias = r.dataset<float>(g, where, "bias");
                 l.sensitivity = r.dataset<float>(g, where, "sensitivity");
                 if (l.sensitivity.size() != l.weight.size()) r.bad(where, "sensitivity and weight differ in size");
+                require_finite(r, where, "weight", l.weight);
+                require_finite(r, where, "bias", l.bias);
+                for (size_t k = 0; k < l.sensitivity.size(); ++k)
+                    if (!std::isfinite(l.sensitivity[k])) r.bad(where, "sensitivity[" + std::to_string(k) + "] is not finite");
                 if (l.type == LayerType::Conv) {
                     if (wd.size() != 4 || wd[2] != wd[3]) r.bad(where, "conv weight must be out x in x k x k");
+                    if (wd[2] < 1 || wd[2] > static_cast<hsize_t>(kMaxWindow)) r.bad(where, "conv kernel " + std::to_string(wd[2]) + " is out of range (1 .. 64)");
                     l.kernel = static_cast<int>(wd[2]);
                 } else if (wd.size() != 2) {
                     r.bad(where, "fc weight must be out x in");
@@ -232,6 +269,7 @@ Model Model::read(const fs::path& file) {
             H5::Group rg = f.openGroup("/reference");
             m.reference_indices = r.dataset<int>(rg, "reference", "test_indices");
             m.reference_logits = r.dataset<float>(rg, "reference", "logits");
+            require_finite(r, "reference", "logits", m.reference_logits);
             if (m.reference_logits.size() != m.reference_indices.size() * static_cast<size_t>(m.classes()))
                 r.bad("reference", "logits do not match indices x classes");
         }

@@ -77,6 +77,11 @@ private:
     int line_ = 1;
 };
 
+// Bounds on what a declaration may ask for: bit indices up to kMaxBit, vectors of at most
+// kMaxVectorBits (a flat multiplier netlist has a few thousand nets in all).
+constexpr int kMaxBit = 1 << 20;
+constexpr int kMaxVectorBits = 1 << 16;
+
 struct Declared {
     int msb = 0, lsb = 0;
     bool vector = false;
@@ -175,8 +180,12 @@ private:
         advance();
         return t;
     }
+    // A bit index or range bound: plain decimal digits, at most kMaxBit.
     int expect_int(const std::string& what) {
-        if (tok_.kind != Token::Number || tok_.text.find('\'') != std::string::npos) fail_here("expected " + what);
+        if (tok_.kind != Token::Number || tok_.text.find_first_not_of("0123456789") != std::string::npos)
+            fail_here("expected " + what);
+        if (tok_.text.size() > 9 || std::stol(tok_.text) > kMaxBit)
+            fail_at(file_, tok_.line, what + " " + tok_.text + " is beyond " + std::to_string(kMaxBit));
         int v = std::stoi(tok_.text);
         advance();
         return v;
@@ -198,6 +207,9 @@ private:
             lsb = expect_int("lsb");
             expect("]");
             vector = true;
+            if (std::abs(msb - lsb) >= kMaxVectorBits)
+                fail_at(file_, line, "range [" + std::to_string(msb) + ":" + std::to_string(lsb) + "] is wider than " +
+                                         std::to_string(kMaxVectorBits) + " bits");
         }
         while (true) {
             std::string name = expect_ident("net name").text;
@@ -236,8 +248,9 @@ private:
             int line = tok_.line;
             advance();
             auto q = v.find('\'');
-            if (q == std::string::npos || v.substr(0, q) != "1")
-                fail_at(file_, line, "constant '" + v + "' is not a 1-bit constant");
+            if (q == std::string::npos || v.substr(0, q) != "1" || v.size() < q + 3 ||
+                std::string("bBhHdDoO").find(v[q + 1]) == std::string::npos)
+                fail_at(file_, line, "constant '" + v + "' is not a 1-bit constant (1'b0 or 1'b1)");
             std::string digits = v.substr(q + 2);
             if (digits == "0") return GateNetlist::kConst0;
             if (digits == "1") return GateNetlist::kConst1;

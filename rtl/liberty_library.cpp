@@ -2,6 +2,7 @@
 #include "rtl/liberty_library.h"
 
 #include "common/error.h"
+#include "common/validate.h"
 #include "common/file_util.h"
 
 #include <cstdlib>
@@ -26,13 +27,9 @@ const LibertyPin* LibertyCell::find_pin(const std::string& pin) const {
 
 namespace {
 
-double to_number(const LibertyAttribute& a, const std::string& file) {
-    const std::string& v = a.values.front();
-    char* end = nullptr;
-    double d = std::strtod(v.c_str(), &end);
-    if (end == v.c_str() || *end != '\0')
-        fail_at(file, a.line, "attribute '" + a.name + "' expects a number, found '" + v + "'");
-    return d;
+double to_number(const LibertyAttribute& a, const std::string& file, const Range& r) {
+    if (a.values.empty()) fail_at(file, a.line, "attribute '" + a.name + "' has no value");
+    return parse_real(a.values.front(), located(file, a.line, "attribute '" + a.name + "'"), r);
 }
 
 PinDirection to_direction(const LibertyAttribute& a, const std::string& file) {
@@ -49,7 +46,8 @@ LibertyCell make_cell(const LibertyGroup& g, const std::string& file) {
     LibertyCell cell;
     cell.name = g.args[0];
     cell.line = g.line;
-    if (const LibertyAttribute* a = g.find_attribute("area")) cell.area = to_number(*a, file);
+    cell.file = file;
+    if (const LibertyAttribute* a = g.find_attribute("area")) cell.area = to_number(*a, file, Range::closed(0, 1e9));
     for (const auto& sub : g.groups) {
         if (sub.type == "ff" || sub.type == "latch" || sub.type == "statetable") cell.sequential = true;
         if (sub.type != "pin") continue;
@@ -57,6 +55,7 @@ LibertyCell make_cell(const LibertyGroup& g, const std::string& file) {
         if (!dir) fail_at(file, sub.line, "pin of cell '" + cell.name + "' has no direction");
         // `pin (A, B)` declares several pins with the same attributes.
         for (const auto& pin_name : sub.args) {
+            if (pin_name.empty()) fail_at(file, sub.line, "pin of cell '" + cell.name + "' without a name");
             LibertyPin pin;
             pin.name = pin_name;
             pin.direction = to_direction(*dir, file);
@@ -76,9 +75,9 @@ LibertyLibrary LibertyLibrary::parse(const std::string& text, const std::string&
     lib.root_ = parse_liberty(text, file);
     lib.name_ = lib.root_.args.empty() ? std::string() : lib.root_.args[0];
     if (const LibertyAttribute* a = lib.root_.find_attribute("nom_voltage"))
-        lib.nom_voltage_ = to_number(*a, file);
+        lib.nom_voltage_ = to_number(*a, file, Range::open_closed(0, 100));
     if (const LibertyAttribute* a = lib.root_.find_attribute("nom_temperature"))
-        lib.nom_temperature_ = to_number(*a, file);
+        lib.nom_temperature_ = to_number(*a, file, Range::closed(-273.15, 1000));
     lib.time_unit_ = lib.root_.attribute_or("time_unit", "");
     for (const auto& g : lib.root_.groups) {
         if (g.type != "cell") continue;

@@ -28,6 +28,7 @@ struct LibertyCell {
     double area = 0.0;
     bool sequential = false;  // has an ff, latch or statetable group
     std::vector<LibertyPin> pins;
+    std::string file;  // the Liberty file, for messages about the cell's pins and functions
     int line = 0;
 
     const LibertyPin* find_pin(const std::string& pin) const;

@@ -120,6 +120,10 @@ private:
     int line_ = 1;
 };
 
+// Real libraries nest groups 5 or 6 deep (library / cell / pin / timing / table); the limit keeps
+// the parser's recursion (and the tree's) bounded whatever the file holds.
+constexpr int kMaxGroupDepth = 64;
+
 class Parser {
 public:
     Parser(const std::string& text, const std::string& file) : lex_(text, file), file_(file) {
@@ -136,7 +140,7 @@ public:
         lib.line = name.line;
         lib.args = parse_args();
         expect_punct("{", "after library (...)");
-        parse_body(lib);
+        parse_body(lib, 1);
         if (tok_.kind == Tok::Punct && tok_.text == ";") advance();
         if (tok_.kind != Tok::End)
             fail_at(file_, tok_.line, "unexpected '" + tok_.text + "' after the library group");
@@ -193,7 +197,9 @@ private:
         return args;
     }
 
-    void parse_body(LibertyGroup& g) {
+    void parse_body(LibertyGroup& g, int depth) {
+        if (depth > kMaxGroupDepth)
+            fail_at(file_, g.line, "groups nested more than " + std::to_string(kMaxGroupDepth) + " deep (not a Liberty library?)");
         while (true) {
             if (tok_.kind == Tok::End)
                 fail_at(file_, g.line, "group '" + g.type + "' is not closed (end of file reached; truncated file?)");
@@ -236,7 +242,7 @@ private:
                     child.type = name.text;
                     child.args = std::move(args);
                     child.line = name.line;
-                    parse_body(child);
+                    parse_body(child, depth + 1);
                     g.groups.push_back(std::move(child));
                 } else {
                     LibertyAttribute a;

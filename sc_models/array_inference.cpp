@@ -54,7 +54,7 @@ ArrayEval evaluate_on_array(const QuantizedModel& q, const ImageSet& set, const 
     std::vector<ArrayMul> mul;
     for (int t = 0; t < threads; ++t) mul.emplace_back(o, make_backend());
     ArrayEval r;
-    r.result = evaluate(set, threads, [&](int t, size_t index, const uint8_t* img) {
+    r.result = evaluate(m, set, threads, [&](int t, size_t index, const uint8_t* img) {
         ArrayMul& am = mul[static_cast<size_t>(t)];
         am.start_image(index);
         int32_t* lg = logits[static_cast<size_t>(t)].data();

@@ -15,17 +15,6 @@ Dataflow parse_dataflow(const std::string& name) {
 
 const char* dataflow_name(Dataflow d) { return d == Dataflow::WeightStationary ? "ws" : "os"; }
 
-GemmStats& GemmStats::operator+=(const GemmStats& o) {
-    folds += o.folds;
-    cycles += o.cycles;
-    pe_cycles += o.pe_cycles;
-    busy_pe_cycles += o.busy_pe_cycles;
-    slow_cycles += o.slow_cycles;
-    wrong_products += o.wrong_products;
-    wrong_outputs += o.wrong_outputs;
-    return *this;
-}
-
 uint64_t expected_folds(Dataflow d, int rows, int cols, GemmShape s) {
     auto tiles = [](int n, int t) { return static_cast<uint64_t>((n + t - 1) / t); };
     return d == Dataflow::WeightStationary ? tiles(s.n, cols) * tiles(s.k, rows) : tiles(s.m, rows) * tiles(s.n, cols);

@@ -46,7 +46,16 @@ struct GemmStats {
     uint64_t wrong_products = 0;  // slow PE-cycles whose captured product is wrong
     uint64_t wrong_outputs = 0;   // outputs that differ from the exact GEMM
     double utilisation() const { return pe_cycles ? static_cast<double>(busy_pe_cycles) / static_cast<double>(pe_cycles) : 0; }
-    GemmStats& operator+=(const GemmStats& o);
+    GemmStats& operator+=(const GemmStats& o) {
+        folds += o.folds;
+        cycles += o.cycles;
+        pe_cycles += o.pe_cycles;
+        busy_pe_cycles += o.busy_pe_cycles;
+        slow_cycles += o.slow_cycles;
+        wrong_products += o.wrong_products;
+        wrong_outputs += o.wrong_outputs;
+        return *this;
+    }
 };
 
 // Cycles the array needs for `shape` (the closed forms above).

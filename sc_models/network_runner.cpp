@@ -1,6 +1,8 @@
 // network_runner.cpp -- the host's script for a network: load once, then one stream per image.
 #include "sc_models/network_runner.h"
 
+#include "networks/engine.h"
+
 #include "common/error.h"
 #include "common/rng.h"
 #include "sc_models/simulation_context.h"
@@ -9,51 +11,6 @@
 #include <cstdio>
 
 namespace tesa {
-
-void NetworkRun::add(const NetworkRun& o) {
-    images += o.images;
-    correct += o.correct;
-    if (layer_stats.size() < o.layer_stats.size()) layer_stats.resize(o.layer_stats.size());
-    for (size_t l = 0; l < o.layer_stats.size(); ++l) layer_stats[l] += o.layer_stats[l];
-    total += o.total;
-    accelerator_ns += o.accelerator_ns;
-    dma_bytes += o.dma_bytes;
-    logits.insert(logits.end(), o.logits.begin(), o.logits.end());
-}
-
-namespace {
-
-constexpr uint32_t kRunMagic = 0x4e555254;  // "TRUN"
-
-}  // namespace
-
-void write_run(std::FILE* f, const NetworkRun& r) {
-    const uint64_t head[6] = {kRunMagic, r.images, r.correct, r.dma_bytes, r.layer_stats.size(), r.logits.size()};
-    std::fwrite(head, sizeof head, 1, f);
-    std::fwrite(&r.accelerator_ns, sizeof r.accelerator_ns, 1, f);
-    std::fwrite(&r.total, sizeof r.total, 1, f);
-    std::fwrite(r.layer_stats.data(), sizeof(GemmStats), r.layer_stats.size(), f);
-    std::fwrite(r.logits.data(), sizeof(int32_t), r.logits.size(), f);
-}
-
-bool read_run(std::FILE* f, NetworkRun& r, const std::string& name) {
-    uint64_t head[6];
-    const size_t got = std::fread(head, 1, sizeof head, f);
-    if (got == 0) return false;
-    if (got != sizeof head) fail(name + ": truncated run record");
-    if (head[0] != kRunMagic || head[4] > 100000 || head[5] > (1u << 30)) fail(name + ": not a run record (corrupt)");
-    r = NetworkRun();
-    r.images = head[1];
-    r.correct = head[2];
-    r.dma_bytes = head[3];
-    r.layer_stats.resize(head[4]);
-    r.logits.resize(head[5]);
-    if (std::fread(&r.accelerator_ns, sizeof r.accelerator_ns, 1, f) != 1 || std::fread(&r.total, sizeof r.total, 1, f) != 1 ||
-        std::fread(r.layer_stats.data(), sizeof(GemmStats), r.layer_stats.size(), f) != r.layer_stats.size() ||
-        std::fread(r.logits.data(), sizeof(int32_t), r.logits.size(), f) != r.logits.size())
-        fail(name + ": truncated run record");
-    return true;
-}
 
 MappingOptions mapping_options(const AcceleratorConfig& a, Dataflow d, WeightPort port) {
     MappingOptions o;
@@ -79,6 +36,7 @@ NetworkRun run_network(const QuantizedModel& q, const NetworkProgram& prog, cons
         fail("run: the program needs " + std::to_string(prog.dram_bytes) + " bytes of DRAM, the system has " + std::to_string(o.system.dram_bytes));
     if (prog.firmware.size() > a.controller.max_firmware_bytes)
         fail("run: firmware of " + std::to_string(prog.firmware.size()) + " bytes exceeds the controller's limit");
+    require_fits(*q.model, set);
     const auto t0 = std::chrono::steady_clock::now();
     fresh_simulation_context();
     SystemConfig sc = o.system;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "compiler/network_mapping.h"
+#include "sc_models/run_record.h"
 #include "sc_models/system.h"
 
 #include <cstdio>
@@ -27,25 +28,8 @@ struct NetworkRunOptions {
     bool keep_logits = false;
     std::function<void(size_t done, size_t total)> progress;
     // Called after each image with that image's own result (images == 1): journals for resuming.
-    std::function<void(uint64_t image_id, const struct NetworkRun& one)> on_image;
+    std::function<void(uint64_t image_id, const NetworkRun& one)> on_image;
 };
-
-struct NetworkRun {
-    size_t images = 0, correct = 0;
-    std::vector<GemmStats> layer_stats;  // per network layer (GEMM layers only non-zero), summed over images
-    GemmStats total;
-    double accelerator_ns = 0;  // simulated time from START to the interrupt, summed over images
-    uint64_t dma_bytes = 0;     // moved by the accelerator's DMA engine
-    double wall_seconds = 0;
-    std::vector<int32_t> logits;  // images x classes, with keep_logits
-    double accuracy() const { return images ? static_cast<double>(correct) / static_cast<double>(images) : 0; }
-    void add(const NetworkRun& o);  // merges counts, statistics, times and logits (wall time not)
-};
-
-// A run as bytes (counts, per-layer statistics, logits) and back: the records of resume journals
-// and of worker processes. read_run returns false at a clean end of input, throws on a short read.
-void write_run(std::FILE* f, const NetworkRun& r);
-bool read_run(std::FILE* f, NetworkRun& r, const std::string& name);
 
 // Runs every image of `set`; throws tesa::Error if the accelerator reports an error (with the
 // controller's reason) or the program does not fit the configured system.

@@ -2,6 +2,7 @@
 #include "sc_models/pe_trace_file.h"
 
 #include "common/error.h"
+#include "common/file_util.h"
 #include "common/h5_io.h"
 
 #include <unistd.h>
@@ -40,9 +41,8 @@ std::vector<T> read_column(const H5::Group& g, const std::string& name, size_t e
 }  // namespace
 
 void write_pe_trace(const std::filesystem::path& file, const std::vector<PeCycleRecord>& rs, const PeTraceInfo& info) {
-    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
-    std::filesystem::path tmp = file;
-    tmp += ".tmp-" + std::to_string(::getpid());
+    OutputSet out;  // removes the temporary file unless the whole file was written
+    const std::filesystem::path tmp = out.stage(file);
     try {
         H5::Exception::dontPrint();
         H5::H5File f(tmp.string(), H5F_ACC_TRUNC);
@@ -77,13 +77,9 @@ void write_pe_trace(const std::filesystem::path& file, const std::vector<PeCycle
         column<int32_t>(g, "m", rs, [](const PeCycleRecord& r) { return r.m; });
         column<int32_t>(g, "n", rs, [](const PeCycleRecord& r) { return r.n; });
     } catch (const H5::Exception& e) {
-        std::error_code ec;
-        std::filesystem::remove(tmp, ec);
         fail(file.string() + ": cannot write the PE trace: " + e.getDetailMsg());
     }
-    std::error_code ec;
-    std::filesystem::rename(tmp, file, ec);
-    if (ec) fail(file.string() + ": cannot move into place: " + ec.message());
+    out.commit();
 }
 
 std::vector<PeCycleRecord> read_pe_trace(const std::filesystem::path& file, PeTraceInfo* info) {

@@ -33,7 +33,9 @@ uint32_t requantize(const fw::PostCmd& cmd, Scratchpad& out, const Scratchpad& p
         for (uint64_t p = 0; p < positions; ++p) {
             const int64_t acc = static_cast<int64_t>(load32(out, cmd.src_offset + 4 * (p * channels + c))) + bias;
             if (to_int8) {
-                const int64_t v = (acc * m0 + (int64_t{1} << (shift - 1))) >> shift;
+                // 128 bits: hostile parameters ((-2^31 - 2^31) x -2^31) overflow 64; valid ones give the engine's bits.
+                const __int128 wide = (static_cast<__int128>(acc) * m0 + (static_cast<__int128>(1) << (shift - 1))) >> shift;
+                const int64_t v = wide > INT32_MAX ? INT32_MAX : wide < INT32_MIN ? INT32_MIN : static_cast<int64_t>(wide);
                 *reinterpret_cast<int8_t*>(out.at(cmd.dst_offset + c * positions + p)) = clamp8(v, cmd.relu);
             } else {
                 const int32_t v = static_cast<int32_t>(acc);

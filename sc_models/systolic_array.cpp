@@ -48,6 +48,7 @@ void SystolicArray::trace_vcd(const std::string& file, const std::vector<std::pa
         p.col = c;
         probes_.push_back(p);
     }
+    if (std::filesystem::is_directory(file)) fail(file + ": is a directory; cannot write a VCD file there");
     vcd_file_ = file;
     vcd_tmp_ = file + ".tmp-" + std::to_string(::getpid());
     const std::filesystem::path parent = std::filesystem::path(file).parent_path();

@@ -9,8 +9,11 @@ packages=(
 )
 
 # --training: also PyTorch and h5py (Debian's), for networks/train/ only; the tests do not need them.
+# --fuzz: clang 14 and libFuzzer, for scripts/fuzz.sh.
 if [ "${1:-}" = "--training" ]; then
   packages+=(python3-torch python3-h5py)
+elif [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang-14 libfuzzer-14-dev)
 fi
 
 missing=()

@@ -24,13 +24,14 @@ public:
     uint64_t parse() {
         uint64_t v = parse_or();
         skip();
-        if (pos_ != s_.size()) error("unexpected '" + s_.substr(pos_) + "'");
+        if (pos_ != s_.size()) error("unexpected '" + s_.substr(pos_, 40) + "'");
         return v;
     }
 
 private:
     [[noreturn]] void error(const std::string& what) {
-        fail(where_ + ": cannot parse expression \"" + s_ + "\": " + what);
+        const std::string shown = s_.size() > 120 ? s_.substr(0, 120) + "..." : s_;
+        fail(where_ + ": cannot parse expression \"" + shown + "\": " + what);
     }
 
     void skip() {
@@ -86,19 +87,23 @@ private:
         }
     }
 
+    // Prefix complements are counted, not recursed into, so "!!!!...A" needs no stack.
     uint64_t parse_unary() {
-        if (take("!") || take("~")) return ~parse_unary() & full_;
+        bool invert = false;
+        while (take("!") || take("~")) invert = !invert;
         uint64_t v = parse_primary();
         while (take("'")) v = ~v & full_;  // Liberty postfix complement
-        return v;
+        return invert ? ~v & full_ : v;
     }
 
     uint64_t parse_primary() {
         skip();
         if (pos_ >= s_.size()) error("expression ends early");
         if (take("(")) {
+            if (++depth_ > kMaxDepth) error("parentheses nested more than " + std::to_string(kMaxDepth) + " deep");
             uint64_t v = parse_or();
             if (!take(")")) error("missing ')'");
+            --depth_;
             return v;
         }
         char c = s_[pos_];
@@ -135,6 +140,8 @@ private:
     const std::string& where_;
     size_t pos_ = 0;
     uint64_t full_ = 0;
+    int depth_ = 0;  // open parentheses: bounds the recursion whatever the text
+    static constexpr int kMaxDepth = 64;
 };
 
 }  // namespace

@@ -6,12 +6,13 @@
 // For every current pair c = a | b << N in [FIRST, FIRST + COUNT) it evaluates all 2^(2N) previous
 // pairs p = a_prev | b_prev << N, 64 per evaluation (lane l of group g is p = 64 g + l), and writes
 // to OUT (via OUT.tmp, renamed when complete), little-endian:
-//   header  "TESACHK2", uint32 width, uint32 first, uint32 count
+//   header  "TESACHK3", uint32 width, uint32 first, uint32 count
 //   per c   uint32 K, K x {uint16 output, uint32 count}   distinct captured outputs, ascending
 //           uint16 a_held[2^N]  output for (a_prev = a, b_prev), indexed by b_prev
 //           uint16 b_held[2^N]  output for (a_prev, b_prev = b), indexed by a_prev
 //           uint32 T, T x {uint16 previous, uint16 output}  the previous pairs whose capture is
 //                                                          wrong, ascending (full transitions)
+//   trailer uint64 FNV-1a 64 of all bytes before it (a damaged chunk is detected and redone)
 #include "Vmodel.h"
 #include "verilated.h"
 
@@ -21,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -132,33 +134,40 @@ int main(int argc, char** argv) {
         });
     for (auto& t : pool) t.join();
 
+    std::string data("TESACHK3", 8);
+    auto put = [&data](const void* p, size_t n) { data.append(static_cast<const char*>(p), n); };
+    const uint32_t header[3] = {static_cast<uint32_t>(W), first, count};
+    put(header, sizeof header);
+    for (const Result& r : results) {
+        const uint32_t k = static_cast<uint32_t>(r.outputs.size());
+        put(&k, 4);
+        for (const auto& [o, c] : r.outputs) {
+            put(&o, 2);
+            put(&c, 4);
+        }
+        put(r.a_held.data(), 2 * r.a_held.size());
+        put(r.b_held.data(), 2 * r.b_held.size());
+        const uint32_t t = static_cast<uint32_t>(r.wrong.size());
+        put(&t, 4);
+        for (const auto& [prev, o] : r.wrong) {
+            put(&prev, 2);
+            put(&o, 2);
+        }
+    }
+    uint64_t h = 1469598103934665603ull;  // FNV-1a 64 of everything before the trailer
+    for (unsigned char ch : data) h = (h ^ ch) * 1099511628211ull;
+    put(&h, 8);
+
     const std::string tmp = out + ".tmp";
     std::FILE* f = std::fopen(tmp.c_str(), "wb");
     if (!f) {
         std::perror(tmp.c_str());
         return 1;
     }
-    const uint32_t header[3] = {static_cast<uint32_t>(W), first, count};
-    std::fwrite("TESACHK2", 1, 8, f);
-    std::fwrite(header, sizeof header, 1, f);
-    for (const Result& r : results) {
-        const uint32_t k = static_cast<uint32_t>(r.outputs.size());
-        std::fwrite(&k, 4, 1, f);
-        for (const auto& [o, c] : r.outputs) {
-            std::fwrite(&o, 2, 1, f);
-            std::fwrite(&c, 4, 1, f);
-        }
-        std::fwrite(r.a_held.data(), 2, r.a_held.size(), f);
-        std::fwrite(r.b_held.data(), 2, r.b_held.size(), f);
-        const uint32_t t = static_cast<uint32_t>(r.wrong.size());
-        std::fwrite(&t, 4, 1, f);
-        for (const auto& [prev, o] : r.wrong) {
-            std::fwrite(&prev, 2, 1, f);
-            std::fwrite(&o, 2, 1, f);
-        }
-    }
-    if (std::fclose(f) != 0 || std::rename(tmp.c_str(), out.c_str()) != 0) {
+    const bool written = std::fwrite(data.data(), 1, data.size(), f) == data.size();
+    if (std::fclose(f) != 0 || !written || std::rename(tmp.c_str(), out.c_str()) != 0) {
         std::perror(out.c_str());
+        std::remove(tmp.c_str());
         return 1;
     }
     return 0;

@@ -19,9 +19,10 @@ struct ChunkReader {
     const std::string& data;
     const std::string& file;
     size_t pos = 0;
+    size_t end = 0;  // the trailer's offset
     template <class T>
     T get() {
-        if (pos + sizeof(T) > data.size()) fail(file + ": truncated chunk file");
+        if (end - pos < sizeof(T)) fail(file + ": truncated chunk file");
         T v;
         std::memcpy(&v, data.data() + pos, sizeof(T));
         pos += sizeof(T);
@@ -29,13 +30,12 @@ struct ChunkReader {
     }
 };
 
-bool chunk_complete(const std::filesystem::path& f, int width, uint32_t first, uint32_t count) {
-    if (!std::filesystem::exists(f)) return false;
-    std::string d = read_file(f);
-    if (d.size() < 20 || d.compare(0, 8, "TESACHK2") != 0) return false;
-    uint32_t h[3];
-    std::memcpy(h, d.data() + 8, sizeof h);
-    return h[0] == static_cast<uint32_t>(width) && h[1] == first && h[2] == count;
+constexpr size_t kChunkHeader = 20, kChunkTrailer = 8;
+
+uint64_t fnv1a(const std::string& s, size_t n) {
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; ++i) h = (h ^ static_cast<unsigned char>(s[i])) * 1099511628211ull;
+    return h;
 }
 
 std::filesystem::path build_worker(const UnrolledModel& m, const CharacterizeOptions& o) {
@@ -47,6 +47,10 @@ std::filesystem::path build_worker(const UnrolledModel& m, const CharacterizeOpt
     if (std::filesystem::exists(worker) && std::filesystem::exists(stamp_file) && read_file(stamp_file) == stamp)
         return worker;
     write_file_atomic(model, verilog);
+    // A build killed half way can leave truncated objects newer than their sources: start clean.
+    std::error_code ec;
+    std::filesystem::remove(stamp_file, ec);
+    std::filesystem::remove_all(obj, ec);
     std::filesystem::create_directories(obj);
     if (o.progress) o.progress("characterize: compiling the 64-lane model with Verilator (" + std::to_string(m.gate_nodes()) +
                                " gate instants; takes a minute or two)");
@@ -64,7 +68,73 @@ std::filesystem::path build_worker(const UnrolledModel& m, const CharacterizeOpt
 
 }  // namespace
 
+std::string chunk_problem(const std::string& d, int width, uint32_t first, uint32_t count) {
+    if (d.size() < kChunkHeader + kChunkTrailer || d.compare(0, 8, "TESACHK3") != 0) return "not a chunk file of this tesa";
+    uint32_t h[3];
+    std::memcpy(h, d.data() + 8, sizeof h);
+    if (h[0] != static_cast<uint32_t>(width) || h[1] != first || h[2] != count) return "a chunk of another run";
+    uint64_t sum = 0;
+    std::memcpy(&sum, d.data() + d.size() - kChunkTrailer, sizeof sum);
+    if (sum != fnv1a(d, d.size() - kChunkTrailer)) return "fails its checksum (damaged)";
+    return "";
+}
+
+ErrorTables empty_chunk_tables(int width) {
+    if (width < 2 || width > 8) fail("chunk tables: width " + std::to_string(width) + " (expected 2 .. 8)");
+    const size_t ops = size_t{1} << width;
+    ErrorTables t;
+    t.width = width;
+    t.offsets.reserve(ops * ops + 1);
+    t.offsets.push_back(0);
+    t.a_held.assign(ops * ops * ops, 0);
+    t.b_held.assign(ops * ops * ops, 0);
+    t.transitions.width = width;
+    t.transitions.offsets.reserve(ops * ops + 1);
+    t.transitions.offsets.push_back(0);
+    return t;
+}
+
+void append_chunk(const std::string& data, const std::string& name, uint32_t first, uint32_t count, ErrorTables& t) {
+    const int w = t.width;
+    const uint32_t ops = 1u << w, cur_pairs = ops * ops;
+    const std::string problem = chunk_problem(data, w, first, count);
+    if (!problem.empty()) fail(name + ": " + problem);
+    if (t.offsets.empty() || first != t.offsets.size() - 1 || first > cur_pairs || count > cur_pairs - first ||
+        t.a_held.size() != static_cast<size_t>(ops) * ops * ops || t.transitions.offsets.size() != t.offsets.size())
+        fail(name + ": chunk out of order (tables not begun with empty_chunk_tables?)");
+    ChunkReader rd{data, name, kChunkHeader, data.size() - kChunkTrailer};
+    for (uint32_t i = 0; i < count; ++i) {
+        const uint32_t c = first + i, a = c & (ops - 1), b = c >> w;
+        const uint32_t kdist = rd.get<uint32_t>();
+        if (kdist == 0 || kdist > cur_pairs) fail(name + ": current pair " + std::to_string(c) + " has " + std::to_string(kdist) + " outputs");
+        uint64_t total = 0;
+        for (uint32_t j = 0; j < kdist; ++j) {
+            t.outputs.push_back(rd.get<uint16_t>());
+            t.counts.push_back(rd.get<uint32_t>());
+            total += t.counts.back();
+        }
+        if (total != cur_pairs) fail(name + ": counts of current pair " + std::to_string(c) + " do not add up");
+        t.offsets.push_back(static_cast<uint32_t>(t.outputs.size()));
+        for (uint32_t bp = 0; bp < ops; ++bp) t.a_held[(static_cast<size_t>(a) * ops + bp) * ops + b] = rd.get<uint16_t>();
+        for (uint32_t ap = 0; ap < ops; ++ap) t.b_held[(static_cast<size_t>(b) * ops + ap) * ops + a] = rd.get<uint16_t>();
+        const uint32_t nwrong = rd.get<uint32_t>();
+        if (nwrong > cur_pairs) fail(name + ": current pair " + std::to_string(c) + " lists " + std::to_string(nwrong) + " wrong transitions");
+        uint64_t listed = 0;
+        for (uint32_t j = 0; j < nwrong; ++j) {
+            t.transitions.previous.push_back(rd.get<uint16_t>());
+            t.transitions.outputs.push_back(rd.get<uint16_t>());
+        }
+        for (uint32_t k = t.offsets[c]; k < t.offsets[c + 1]; ++k)
+            if (t.outputs[k] != t.exact(a, b)) listed += t.counts[k];
+        if (listed != nwrong) fail(name + ": wrong transitions of current pair " + std::to_string(c) + " do not match its counts");
+        t.transitions.offsets.push_back(t.transitions.previous.size());
+    }
+    if (rd.pos != rd.end) fail(name + ": " + std::to_string(rd.end - rd.pos) + " bytes after the last current pair");
+}
+
 ErrorTables characterize(const TimedNetlist& timed, const GateNetlist& netlist, const CharacterizeOptions& o) {
+    if (o.chunk < 1) fail("characterize: chunks of at least one current pair");
+    if (o.threads < 1 || o.threads > 1024) fail("characterize: " + std::to_string(o.threads) + " threads (1 .. 1024)");
     const UnrolledModel m = UnrolledModel::build(timed, netlist);
     std::filesystem::create_directories(o.work_dir / "chunks");
     const std::filesystem::path worker = build_worker(m, o);
@@ -78,9 +148,15 @@ ErrorTables characterize(const TimedNetlist& timed, const GateNetlist& netlist, 
     for (uint32_t k = 0; k < chunks; ++k) {
         const uint32_t first = k * chunk, count = std::min(chunk, cur_pairs - first);
         const std::filesystem::path f = o.work_dir / "chunks" / ("chunk_" + std::to_string(k) + ".bin");
-        if (chunk_complete(f, w, first, count)) {
-            ++reused;
-            continue;
+        std::error_code ec;
+        if (std::filesystem::exists(f, ec)) {
+            const std::string problem = chunk_problem(read_file(f), w, first, count);
+            if (problem.empty()) {
+                ++reused;
+                continue;
+            }
+            if (o.progress) o.progress("characterize: " + f.string() + ": " + problem + "; computing the chunk again");
+            std::filesystem::remove(f, ec);
         }
         ProcessResult r = run_process({worker.string(), std::to_string(first), std::to_string(count), f.string(),
                                        std::to_string(o.threads)});
@@ -97,48 +173,14 @@ ErrorTables characterize(const TimedNetlist& timed, const GateNetlist& netlist, 
         }
     }
 
-    ErrorTables t;
-    t.width = w;
+    ErrorTables t = empty_chunk_tables(w);
     t.clock_ps = timed.conditions().clock_period_ps;
     t.time_step_ps = m.step_ps();
-    t.offsets.reserve(cur_pairs + 1);
-    t.a_held.assign(static_cast<size_t>(ops) * ops * ops, 0);
-    t.b_held.assign(static_cast<size_t>(ops) * ops * ops, 0);
-    t.offsets.push_back(0);
-    t.transitions.width = w;
-    t.transitions.offsets.reserve(static_cast<size_t>(cur_pairs) + 1);
-    t.transitions.offsets.push_back(0);
     for (uint32_t k = 0; k < chunks; ++k) {
         const uint32_t first = k * chunk, count = std::min(chunk, cur_pairs - first);
         const std::filesystem::path f = o.work_dir / "chunks" / ("chunk_" + std::to_string(k) + ".bin");
-        if (!chunk_complete(f, w, first, count)) fail(f.string() + ": missing or from another run");
-        const std::string data = read_file(f);
-        const std::string name = f.string();
-        ChunkReader rd{data, name, 20};
-        for (uint32_t i = 0; i < count; ++i) {
-            const uint32_t c = first + i, a = c & (ops - 1), b = c >> w;
-            const uint32_t kdist = rd.get<uint32_t>();
-            uint64_t total = 0;
-            for (uint32_t j = 0; j < kdist; ++j) {
-                t.outputs.push_back(rd.get<uint16_t>());
-                t.counts.push_back(rd.get<uint32_t>());
-                total += t.counts.back();
-            }
-            if (total != cur_pairs) fail(name + ": counts of current pair " + std::to_string(c) + " do not add up");
-            t.offsets.push_back(static_cast<uint32_t>(t.outputs.size()));
-            for (uint32_t bp = 0; bp < ops; ++bp) t.a_held[(static_cast<size_t>(a) * ops + bp) * ops + b] = rd.get<uint16_t>();
-            for (uint32_t ap = 0; ap < ops; ++ap) t.b_held[(static_cast<size_t>(b) * ops + ap) * ops + a] = rd.get<uint16_t>();
-            const uint32_t nwrong = rd.get<uint32_t>();
-            uint64_t listed = 0;
-            for (uint32_t j = 0; j < nwrong; ++j) {
-                t.transitions.previous.push_back(rd.get<uint16_t>());
-                t.transitions.outputs.push_back(rd.get<uint16_t>());
-            }
-            for (uint32_t k = t.offsets[c]; k < t.offsets[c + 1]; ++k)
-                if (t.outputs[k] != t.exact(a, b)) listed += t.counts[k];
-            if (listed != nwrong) fail(name + ": wrong transitions of current pair " + std::to_string(c) + " do not match its counts");
-            t.transitions.offsets.push_back(t.transitions.previous.size());
-        }
+        if (!std::filesystem::exists(f)) fail(f.string() + ": missing (removed during the run?)");
+        append_chunk(read_file(f), f.string(), first, count, t);
     }
     t.derive();
     t.transitions.clock_ps = t.clock_ps;

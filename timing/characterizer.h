@@ -22,6 +22,15 @@ struct CharacterizeOptions {
     std::function<void(const std::string&)> progress;  // one line per finished chunk
 };
 
+// The chunk files (format in timing/characterize_worker.cpp): "" when `data` is a complete,
+// undamaged chunk of (width, first, count), else the reason it cannot be used.
+std::string chunk_problem(const std::string& data, int width, uint32_t first, uint32_t count);
+// Empty tables of `width` ready for append_chunk.
+ErrorTables empty_chunk_tables(int width);
+// Appends the chunk of current pairs [first, first + count), which must continue `t`; throws
+// Error naming `name` on any inconsistency (framing, checksum, counts, order).
+void append_chunk(const std::string& data, const std::string& name, uint32_t first, uint32_t count, ErrorTables& t);
+
 // Fills every field of the returned tables except the provenance strings (corner, hashes, ...),
 // which the caller sets before writing.
 ErrorTables characterize(const TimedNetlist& timed, const GateNetlist& netlist, const CharacterizeOptions& options);

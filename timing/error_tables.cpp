@@ -2,6 +2,7 @@
 #include "timing/error_tables.h"
 
 #include "common/error.h"
+#include "common/validate.h"
 #include "common/h5_io.h"
 #include "common/file_util.h"
 
@@ -100,9 +101,8 @@ H5::Group tables_root(const H5::H5File& f, const std::filesystem::path& file) {
 }  // namespace
 
 void ErrorTables::write(const std::filesystem::path& file) const {
-    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
-    std::filesystem::path tmp = file;
-    tmp += ".tmp-" + std::to_string(::getpid());
+    OutputSet out;  // removes the temporary file unless the whole file was written
+    const std::filesystem::path tmp = out.stage(file);
     try {
         H5::Exception::dontPrint();
         H5::H5File f(tmp.string(), H5F_ACC_TRUNC);
@@ -140,30 +140,31 @@ void ErrorTables::write(const std::filesystem::path& file) const {
             write_vector(tr, "outputs", transitions.outputs);
         }
     } catch (const H5::Exception& e) {
-        std::error_code ec;
-        std::filesystem::remove(tmp, ec);
         fail(file.string() + ": cannot write HDF5: " + e.getDetailMsg());
     }
-    std::error_code ec;
-    std::filesystem::rename(tmp, file, ec);
-    if (ec) fail(file.string() + ": cannot move into place: " + ec.message());
+    out.commit();
 }
 
 namespace {
 
-// The attributes on / (clock, corner, hashes, counts) into t.
-void read_root_attributes(const H5::Group& root, ErrorTables& t) {
-    t.width = static_cast<int>(read_num(root, "width"));
-    t.clock_ps = read_num(root, "clock_ps");
-    t.clock_scale = read_num(root, "clock_scale");
-    t.time_step_ps = read_num(root, "time_step_ps");
+// The attributes on / (clock, corner, hashes, counts) into t, each checked: a width the schema
+// allows, a positive finite clock, scale and step, counts that are whole numbers of pairs.
+void read_root_attributes(const H5::Group& root, ErrorTables& t, const std::string& file) {
+    auto number = [&](const char* name, const Range& r) { return require_in(file + ": attribute '" + name + "'", read_num(root, name), r); };
+    const double width = number("width", Range::closed(2, 8));
+    if (width != std::floor(width)) fail(file + ": attribute 'width' is not an integer");
+    t.width = static_cast<int>(width);
+    t.clock_ps = number("clock_ps", Range::open_closed(0, 1e9));
+    t.clock_scale = number("clock_scale", Range::closed(0, 100));  // 0: not recorded
+    t.time_step_ps = number("time_step_ps", Range::closed(0, 1e6));
     t.corner = read_str(root, "corner");
     t.model = read_str(root, "model");
     t.netlist_hash = read_str(root, "netlist_hash");
     t.sdf_hash = read_str(root, "sdf_hash");
     t.tesa_version = read_str(root, "tesa_version");
-    t.pairs = static_cast<uint64_t>(read_num(root, "pairs"));
-    t.wrong_pairs = static_cast<uint64_t>(read_num(root, "wrong_pairs"));
+    const double all = std::ldexp(1.0, 4 * t.width);
+    t.pairs = static_cast<uint64_t>(number("pairs", Range::closed(0, all)));
+    t.wrong_pairs = static_cast<uint64_t>(number("wrong_pairs", Range::closed(0, static_cast<double>(t.pairs))));
 }
 
 // Opens a table file, reads its attributes into t, then `datasets(file, t)`; HDF5 failures become
@@ -175,7 +176,7 @@ ErrorTables read_file(const std::filesystem::path& file, Fn datasets) {
     try {
         H5::Exception::dontPrint();
         H5::H5File f(file.string(), H5F_ACC_RDONLY);
-        read_root_attributes(tables_root(f, file), t);
+        read_root_attributes(tables_root(f, file), t, file.string());
         datasets(f, t);
     } catch (const H5::Exception& e) {
         fail(file.string() + ": cannot read tesa error tables: " + e.getDetailMsg());
@@ -206,10 +207,7 @@ ErrorTables ErrorTables::read(const std::filesystem::path& file, const std::stri
         t.magnitude_hist = read_vector<uint64_t>(sm, "error_magnitude_histogram");
         t.failing_bits = read_vector<uint64_t>(sm, "failing_bits");
     });
-    const uint32_t ops = 1u << t.width;
-    if (t.offsets.size() != static_cast<size_t>(ops) * ops + 1 || t.outputs.size() != t.counts.size() ||
-        t.offsets.back() != t.outputs.size() || t.a_held.size() != static_cast<size_t>(ops) * ops * ops)
-        fail(file.string() + ": inconsistent table sizes (corrupt file?)");
+    t.validate(file.string());
     if (!netlist_hash.empty() && netlist_hash != t.netlist_hash)
         fail(file.string() + ": made from another netlist (hash " + t.netlist_hash + ", expected " + netlist_hash + ")");
     if (!sdf_hash.empty() && sdf_hash != t.sdf_hash)
@@ -219,6 +217,36 @@ ErrorTables ErrorTables::read(const std::filesystem::path& file, const std::stri
     return t;
 }
 
+void ErrorTables::validate(const std::string& file) const {
+    auto bad = [&file](const std::string& what) { fail(file + ": " + what + " (corrupt file?)"); };
+    if (width < 2 || width > 8) bad("width " + std::to_string(width) + " is not 2 .. 8");
+    const uint64_t ops = 1ull << width, cur_pairs = ops * ops;
+    if (offsets.size() != cur_pairs + 1 || outputs.size() != counts.size() || offsets.front() != 0 || offsets.back() != outputs.size())
+        bad("inconsistent table sizes");
+    if (a_held.size() != ops * ops * ops || b_held.size() != ops * ops * ops) bad("stationary tables of the wrong size");
+    if (p_weight_a.size() != ops || p_weight_b.size() != ops) bad("weight error probabilities of the wrong size");
+    if (magnitude_hist.size() != static_cast<size_t>(2 * width + 2) || failing_bits.size() != static_cast<size_t>(2 * width))
+        bad("summary of the wrong size");
+    const uint32_t out_limit = 1u << (2 * width);
+    for (uint64_t c = 0; c < cur_pairs; ++c) {
+        if (offsets[c] > offsets[c + 1] || offsets[c + 1] > outputs.size()) bad("Table II offsets out of order at current pair " + std::to_string(c));
+        uint64_t total = 0;
+        for (uint32_t k = offsets[c]; k < offsets[c + 1]; ++k) {
+            if (outputs[k] >= out_limit) bad("Table II output " + std::to_string(outputs[k]) + " does not fit " + std::to_string(2 * width) + " bits");
+            if (k > offsets[c] && outputs[k - 1] >= outputs[k]) bad("Table II outputs of current pair " + std::to_string(c) + " are not ascending");
+            total += counts[k];
+        }
+        if (total != cur_pairs) bad("Table II counts of current pair " + std::to_string(c) + " add up to " + std::to_string(total) + ", not " + std::to_string(cur_pairs));
+    }
+    for (uint16_t v : a_held)
+        if (v >= out_limit) bad("stationary output " + std::to_string(v) + " does not fit " + std::to_string(2 * width) + " bits");
+    for (uint16_t v : b_held)
+        if (v >= out_limit) bad("stationary output " + std::to_string(v) + " does not fit " + std::to_string(2 * width) + " bits");
+    for (const std::vector<double>* p : {&p_weight_a, &p_weight_b})
+        for (double v : *p)
+            if (!(v >= 0 && v <= 1)) bad("weight error probability " + std::to_string(v) + " is not in [0, 1]");
+}
+
 TransitionTable read_transition_table(const std::filesystem::path& file) {
     if (!std::filesystem::exists(file)) fail(file.string() + ": no such file");
     TransitionTable t;
@@ -226,10 +254,12 @@ TransitionTable read_transition_table(const std::filesystem::path& file) {
         H5::Exception::dontPrint();
         H5::H5File f(file.string(), H5F_ACC_RDONLY);
         H5::Group root = tables_root(f, file);
-        t.width = static_cast<int>(read_num(root, "width"));
-        t.clock_ps = read_num(root, "clock_ps");
-        t.clock_scale = read_num(root, "clock_scale");
-        t.netlist_hash = read_str(root, "netlist_hash");
+        ErrorTables attrs;
+        read_root_attributes(root, attrs, file.string());
+        t.width = attrs.width;
+        t.clock_ps = attrs.clock_ps;
+        t.clock_scale = attrs.clock_scale;
+        t.netlist_hash = attrs.netlist_hash;
         if (!f.nameExists("/transitions"))
             fail(file.string() + ": holds no full transition table (characterized before tesa stored them); "
                                  "re-run `tesa characterize` to add it");
@@ -241,11 +271,12 @@ TransitionTable read_transition_table(const std::filesystem::path& file) {
         fail(file.string() + ": cannot read the transition table: " + e.getDetailMsg());
     }
     const uint64_t pairs = 1ull << (2 * t.width);
-    bool ok = t.width >= 1 && t.width <= 8 && t.offsets.size() == pairs + 1 && t.offsets.front() == 0 &&
-              t.offsets.back() == t.previous.size() && t.outputs.size() == t.previous.size();
+    bool ok = t.offsets.size() == pairs + 1 && t.offsets.front() == 0 && t.offsets.back() == t.previous.size() &&
+              t.outputs.size() == t.previous.size();
     for (uint64_t c = 0; ok && c < pairs; ++c) {
-        ok = t.offsets[c] <= t.offsets[c + 1];
-        for (uint64_t k = t.offsets[c] + 1; ok && k < t.offsets[c + 1]; ++k) ok = t.previous[k - 1] < t.previous[k];
+        ok = t.offsets[c] <= t.offsets[c + 1] && t.offsets[c + 1] <= t.previous.size();
+        for (uint64_t k = t.offsets[c]; ok && k < t.offsets[c + 1]; ++k)
+            ok = t.previous[k] < pairs && t.outputs[k] < pairs && (k == t.offsets[c] || t.previous[k - 1] < t.previous[k]);
     }
     if (!ok) fail(file.string() + ": inconsistent transition table (corrupt file?)");
     return t;

@@ -47,6 +47,10 @@ struct ErrorTables {
     void derive();
 
     void write(const std::filesystem::path& file) const;  // atomic (temp file + rename)
+    // Throws Error naming `file` unless every dataset has the schema's size for `width`, Table II's
+    // offsets rise from 0 to its length, each pair's outputs ascend, fit 2N bits and their counts
+    // add up to 2^(2N), and the probabilities lie in [0, 1]. read() calls it.
+    void validate(const std::string& file) const;
     // Reads a table; throws Error naming the file if it is missing, not a tesa table, or its
     // netlist/SDF hashes or clock differ from the expected ones (empty / <= 0: not checked).
     // Only the attributes (clock, corner, hashes, counts), without reading the tables.

@@ -46,7 +46,7 @@ std::string specify_cells(const GateNetlist& n) {
         for (const auto& p : outs) v << "  output " << p << ";\n";
         for (const auto& p : c.pins) {
             if (p.direction != PinDirection::Output) continue;
-            uint64_t table = BooleanFunction::parse(p.function, ins, c.name + "/" + p.name).table();
+            uint64_t table = BooleanFunction::parse(p.function, ins, located(c.file, p.line, "cell '" + c.name + "' pin '" + p.name + "' function")).table();
             v << "  assign " << p.name << " = " << verilog_expression(p.function, ins, table, ins) << ";\n";
         }
         v << "  specify\n";

@@ -7,6 +7,7 @@
 #include "common/text_scan.h"
 
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 
 namespace tesa {
@@ -40,6 +41,10 @@ struct Node {
     }
 };
 
+// SDF nests (DELAYFILE (CELL (DELAY (ABSOLUTE (COND .. (IOPATH .. (v))))))) about 7 deep; the
+// limit keeps the recursive parse, the walk and the tree's destruction bounded whatever the file.
+constexpr int kMaxDepth = 64;
+
 class SexprParser {
 public:
     SexprParser(const std::string& s, const std::string& file) : s_(s), file_(file) {}
@@ -48,7 +53,7 @@ public:
         skip();
         if (pos_ >= s_.size()) fail_at(file_, 1, "empty file, expected (DELAYFILE ...)");
         if (s_[pos_] != '(') fail_at(file_, line_, "expected '(' at the start of an SDF file");
-        Node root = parse_list();
+        Node root = parse_list(1);
         skip();
         if (pos_ < s_.size()) fail_at(file_, line_, "text after the closing ')' of DELAYFILE");
         return root;
@@ -57,10 +62,12 @@ public:
 private:
     void skip() { skip_blanks_and_comments(s_, pos_, line_, true, file_); }
 
-    Node parse_list() {
+    Node parse_list(int depth) {
         Node n;
         n.list = true;
         n.line = line_;
+        if (depth > kMaxDepth)
+            fail_at(file_, line_, "parentheses nested more than " + std::to_string(kMaxDepth) + " deep (not an SDF file?)");
         ++pos_;  // '('
         while (true) {
             skip();
@@ -72,7 +79,7 @@ private:
                 return n;
             }
             if (c == '(') {
-                n.items.push_back(parse_list());
+                n.items.push_back(parse_list(depth + 1));
             } else if (c == '"') {
                 Node a;
                 a.quoted = true;
@@ -126,10 +133,12 @@ public:
         return n.items[i];
     }
 
+    // A finite decimal number ("nan", "inf" and hex are not SDF numbers).
     double number(const std::string& s, const Node& where) {
         char* end = nullptr;
-        double v = std::strtod(s.c_str(), &end);
-        if (s.empty() || *end != '\0') bad(where, "'" + s + "' is not a number");
+        const bool plain = !s.empty() && s.find_first_not_of("0123456789.+-eE") == std::string::npos;
+        double v = plain ? std::strtod(s.c_str(), &end) : 0.0;
+        if (!plain || *end != '\0' || !std::isfinite(v)) bad(where, "'" + s + "' is not a number");
         return v;
     }
 
@@ -140,6 +149,7 @@ public:
         size_t k = 0;
         while (k < t.size() && (std::isdigit(static_cast<unsigned char>(t[k])) || t[k] == '.')) ++k;
         double scale = number(t.substr(0, k), n);
+        if (scale != 1 && scale != 10 && scale != 100) bad(n, "TIMESCALE must be 1, 10 or 100 of a unit (IEEE 1497)");
         std::string unit = t.substr(k);
         if (unit == "us") return scale * 1e6;
         if (unit == "ns") return scale * 1e3;
@@ -147,6 +157,8 @@ public:
         if (unit == "fs") return scale * 1e-3;
         bad(n, "TIMESCALE unit '" + unit + "' (expected us, ns, ps or fs)");
     }
+
+    static constexpr double kMaxDelayPs = 1e9;
 
     SdfTriple triple(const Node& rvalue, double unit) {
         SdfTriple t;
@@ -164,7 +176,9 @@ public:
         }
         auto val = [&](const std::string& p) -> std::optional<double> {
             if (p.empty()) return std::nullopt;
-            return number(p, rvalue) * unit;
+            const double v = number(p, rvalue) * unit;
+            if (std::fabs(v) > kMaxDelayPs) bad(rvalue, "delay value '" + p + "' is beyond 1 ms");
+            return v;
         };
         if (parts.size() == 1) {
             t.min = t.typ = t.max = val(parts[0]);
@@ -187,6 +201,9 @@ public:
         SdfDelay d;
         d.rise = triple(n.items[first], unit);
         d.fall = count == 1 ? d.rise : triple(n.items[first + 1], unit);
+        for (const SdfTriple* t : {&d.rise, &d.fall})
+            for (const std::optional<double>* v : {&t->min, &t->typ, &t->max})
+                if (*v && **v < 0) bad(n, n.head() + ": negative delay " + std::to_string(**v) + " ps (not supported)");
         return d;
     }
 

@@ -1,6 +1,8 @@
 // sta_runner.cpp -- wrapper generation, OpenSTA invocation, report parsing.
 #include "timing/sta_runner.h"
 
+#include "timing/sdf_file.h"
+
 #include "common/error.h"
 #include "common/file_util.h"
 #include "common/process.h"
@@ -163,6 +165,13 @@ StaResult run_sta(const StaOptions& o) {
         summary << buf;
     }
     write_file_atomic(stage.path() / "report.txt", summary.str());
+    // The SDF must be readable before it replaces the timing directory of an earlier run.
+    try {
+        SdfFile::read(sdf);
+    } catch (const Error& e) {
+        fail(std::string("OpenSTA wrote an SDF that tesa cannot read; the earlier results in ") + o.out_dir.string() +
+             " are kept: " + e.what());
+    }
     stage.commit();
     res.out_dir = o.out_dir;
     res.sdf = o.out_dir / sdf.filename();

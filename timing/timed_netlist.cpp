@@ -2,6 +2,7 @@
 #include "timing/timed_netlist.h"
 
 #include "common/error.h"
+#include "common/validate.h"
 #include "timing/boolean_function.h"
 
 #include <algorithm>
@@ -29,6 +30,10 @@ float adjust(float d, double factor, double step) {
 
 TimedNetlist TimedNetlist::build(const GateNetlist& netlist, const SdfFile& sdf, const TimingConditions& c,
                                  const std::string& prefix) {
+    require_in("timing: clock period (ps)", c.clock_period_ps, Range::open_closed(0, 1e9));
+    require_in("timing: delay scale", c.delay_scale, Range::open_closed(0, 100));
+    require_in("timing: delay sigma", c.sigma, Range::closed(0, 0.5));
+    require_in("timing: time step (ps)", c.time_step_ps, Range::closed(0, 1000));
     TimedNetlist t;
     t.cond_ = c;
     for (int n = 0; n < netlist.net_count(); ++n) t.net_names_.push_back(netlist.net_name(n));
@@ -83,13 +88,14 @@ TimedNetlist TimedNetlist::build(const GateNetlist& netlist, const SdfFile& sdf,
             for (const auto& pc : inst.pins)
                 if (pc.pin == p.name) out_net = pc.net;
             if (out_net < 0) continue;  // unconnected output
-            if (p.function.empty()) fail(cell.name + "/" + p.name + ": no Liberty function");
+            const std::string pin_where = located(cell.file, p.line, "cell '" + cell.name + "' pin '" + p.name + "'");
+            if (p.function.empty()) fail(pin_where + ": no Liberty function");
             TimedGate g;
             g.instance = static_cast<int>(ii);
             g.out_net = out_net;
             g.n_in = static_cast<int>(in_pins.size());
             for (int k = 0; k < g.n_in; ++k) g.in_net[k] = in_nets[static_cast<size_t>(k)];
-            g.table = BooleanFunction::parse(p.function, in_pins, cell.name + "/" + p.name).table();
+            g.table = BooleanFunction::parse(p.function, in_pins, pin_where + " function").table();
             for (int k = 0; k < g.n_in; ++k) {
                 bool found = false;
                 ArcDelay worst{0, 0}, uncond{0, 0};

@@ -141,8 +141,10 @@ std::filesystem::path run_and_write_array_study(const std::string& network, cons
     }
     const std::string stem = network + "_" + fmt("s%.2f", tables.clock_scale) + "_" + std::to_string(base.rows) + "x" + std::to_string(base.cols);
     const std::filesystem::path dir = out / "array";
-    write_file_atomic(dir / (stem + ".md"), md.str());
-    write_file_atomic(dir / (stem + ".csv"), csv.str());
+    OutputSet results;
+    results.write(dir / (stem + ".md"), md.str());
+    results.write(dir / (stem + ".csv"), csv.str());
+    results.commit();
     ctx.out << md.str() << "results: " << (dir / (stem + ".csv")).string() << " (and .md)\n";
     return dir / (stem + ".csv");
 }
@@ -194,16 +196,16 @@ Command make_array_study_command() {
             ("array", po::value<std::string>()->default_value("16x16")->value_name("RxC"), "PE rows x columns")
             ("dataflow", po::value<std::string>()->default_value("ws,os")->value_name("ws,os"), "dataflows to run")
             ("weight-port", po::value<std::string>()->default_value("a,b")->value_name("a,b"), "weight ports to run")
-            ("clock-scale", po::value<double>()->default_value(0.9)->value_name("S"), "clock scale of the tables")
+            ("clock-scale", bounded<double>("clock-scale", Range::closed(0.1, 4.0))->default_value(0.9)->value_name("S"), "clock scale of the tables")
             ("tables", po::value<std::string>()->value_name("FILE"), "error tables with full transitions (default from --clock-scale)")
             ("backend", po::value<std::string>()->default_value("fast")->value_name("fast|cosim"), "multiplier back-end")
             ("regulation", po::value<std::string>()->default_value("1.5sigma")->value_name("R,R,..."),
              "1.5sigma (0.0668), 2sigma (0.0227) or probabilities")
-            ("seeds", po::value<int>()->default_value(1)->value_name("N"), "runs per row (different seeds)")
+            ("seeds", bounded<int>("seeds", Range::closed(1, 1000))->default_value(1)->value_name("N"), "runs per row (different seeds)")
             ("seed", po::value<uint64_t>()->default_value(1)->value_name("S"), "first seed")
-            ("calibration-images", po::value<int>()->default_value(1000)->value_name("N"), "training images for activation scales")
-            ("images", po::value<int>()->default_value(0)->value_name("N"), "first N test images (0: all)")
-            ("threads", po::value<int>()->default_value(0)->value_name("N"), "worker threads (0: all cores)")
+            ("calibration-images", bounded<int>("calibration-images", Range::closed(1, 1000000))->default_value(1000)->value_name("N"), "training images for activation scales")
+            ("images", bounded<int>("images", Range::closed(0, 100000000))->default_value(0)->value_name("N"), "first N test images (0: all)")
+            ("threads", bounded<int>("threads", Range::closed(0, kMaxThreads))->default_value(0)->value_name("N"), "worker threads (0: all cores)")
             ("out", po::value<std::string>()->default_value("tesa-out")->value_name("DIR"), "root directory of results");
         add_data_dir_option(d);
     };

@@ -122,10 +122,10 @@ Command make_characterize_command() {
         add_liberty_options(d);
         d.add_options()
             ("netlist", po::value<std::string>()->value_name("FILE"), "mapped netlist (default: synthesize at typ)")
-            ("clock-scale", po::value<double>()->default_value(0.8)->value_name("S"), "T_clk = S x OpenSTA's min period")
-            ("time-step", po::value<double>()->default_value(10.0)->value_name("PS"), "time step of the unrolled model")
-            ("threads", po::value<int>()->default_value(2)->value_name("N"), "worker threads")
-            ("chunk", po::value<int>()->default_value(256)->value_name("N"), "current pairs per resumable chunk")
+            ("clock-scale", bounded<double>("clock-scale", Range::closed(0.1, 4.0))->default_value(0.8)->value_name("S"), "T_clk = S x OpenSTA's min period")
+            ("time-step", bounded<double>("time-step", Range::closed(1, 100))->default_value(10.0)->value_name("PS"), "time step of the unrolled model")
+            ("threads", bounded<int>("threads", Range::closed(1, kMaxThreads))->default_value(2)->value_name("N"), "worker threads")
+            ("chunk", bounded<int>("chunk", Range::closed(1, 65536))->default_value(256)->value_name("N"), "current pairs per resumable chunk")
             ("table", po::value<std::string>()->value_name("FILE"), "also copy the HDF5 tables to FILE");
     };
     c.run = run_characterize;
@@ -141,7 +141,7 @@ Command make_tables_command() {
     c.add_options = [](po::options_description& d) {
         d.add_options()("action", po::value<std::string>()->required()->value_name("show"), "what to do")
             ("file", po::value<std::string>()->value_name("FILE"), "HDF5 error tables")
-            ("top", po::value<int>()->default_value(10)->value_name("N"), "worst weights to list");
+            ("top", bounded<int>("top", Range::closed(1, 65536))->default_value(10)->value_name("N"), "worst weights to list");
     };
     c.run = [](const po::variables_map& vm, Context& ctx) {
         if (vm["action"].as<std::string>() != "show") fail("tesa tables: unknown action '" + vm["action"].as<std::string>() + "' (expected show)");

@@ -1,6 +1,7 @@
 // cli.cpp -- dispatch, help, and the INI config layer on top of Boost.Program_options.
 #include "apps/tesa/cli.h"
 
+#include "apps/tesa/config_file.h"
 #include "common/error.h"
 
 #include <cstdlib>
@@ -30,67 +31,6 @@ std::string default_pdk_dir() {
 
 namespace {
 
-struct ConfigEntry {
-    std::string section;  // "" for top level
-    std::string key;
-    std::string value;
-    int line = 0;
-};
-
-std::string trim(const std::string& s) {
-    size_t b = s.find_first_not_of(" \t\r");
-    size_t e = s.find_last_not_of(" \t\r");
-    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
-
-// Boost reads the file (syntax, sections, comments); we find the line of each key for messages.
-std::vector<ConfigEntry> read_config(const std::string& file) {
-    std::ifstream in(file);
-    if (!in) fail(file + ": cannot open config file");
-    po::parsed_options parsed(nullptr);
-    try {
-        parsed = po::parse_config_file(in, po::options_description(), true);
-    } catch (const po::error& e) {
-        fail(file + ": " + e.what());
-    }
-    std::ifstream again(file);
-    std::vector<std::pair<std::string, int>> key_lines;  // "section.key" -> line
-    std::string text, section;
-    for (int line = 1; std::getline(again, text); ++line) {
-        std::string t = trim(text);
-        if (t.empty() || t[0] == '#' || t[0] == ';') continue;
-        if (t.front() == '[' && t.back() == ']') {
-            section = trim(t.substr(1, t.size() - 2));
-            continue;
-        }
-        auto eq = t.find('=');
-        if (eq == std::string::npos) continue;
-        std::string key = trim(t.substr(0, eq));
-        key_lines.emplace_back(section.empty() ? key : section + "." + key, line);
-    }
-    std::vector<ConfigEntry> entries;
-    std::map<std::string, size_t> used;  // repeated keys take successive lines
-    for (const auto& o : parsed.options) {
-        ConfigEntry e;
-        auto dot = o.string_key.rfind('.');
-        if (dot != std::string::npos) {
-            e.section = o.string_key.substr(0, dot);
-            e.key = o.string_key.substr(dot + 1);
-        } else {
-            e.key = o.string_key;
-        }
-        e.value = o.value.empty() ? std::string() : o.value.front();
-        size_t seen = used[o.string_key]++;
-        for (const auto& [k, l] : key_lines)
-            if (k == o.string_key && seen-- == 0) {
-                e.line = l;
-                break;
-            }
-        entries.push_back(e);
-    }
-    return entries;
-}
-
 const Command* find_command(const std::vector<Command>& commands, const std::string& name) {
     for (const auto& c : commands)
         if (c.name == name) return &c;
@@ -115,10 +55,12 @@ bool parse_bool(const std::string& v, bool& out) {
 }
 
 // Checks every entry of the file and stores those meant for `cmd` into vm.
-void apply_config(const std::string& file, const std::vector<Command>& commands, const Command& cmd, po::variables_map& vm) {
+}  // namespace
+
+void apply_config_entries(const std::vector<ConfigEntry>& entries, const std::string& file, const std::vector<Command>& commands,
+                          const Command& cmd, po::variables_map& vm) {
     std::vector<std::string> args;
     std::vector<const ConfigEntry*> arg_entry;
-    const std::vector<ConfigEntry> entries = read_config(file);
     for (const auto& e : entries) {
         const std::string where = located(file, e.line, "");
         const Command* target = e.section.empty() ? &cmd : find_command(commands, e.section);
@@ -132,7 +74,7 @@ void apply_config(const std::string& file, const std::vector<Command>& commands,
         if (od->semantic()->max_tokens() == 0) {
             bool on = false;
             if (!parse_bool(e.value, on))
-                fail(where + "key '" + e.key + "' takes true or false, not '" + e.value + "'");
+                fail(where + "key '" + e.key + "' takes true or false, not " + quoted_excerpt(e.value));
             if (on) {
                 args.push_back("--" + e.key);
                 arg_entry.push_back(&e);
@@ -148,9 +90,17 @@ void apply_config(const std::string& file, const std::vector<Command>& commands,
         try {
             po::store(po::command_line_parser(std::vector<std::string>{args[i]}).options(desc).run(), vm);
         } catch (const po::error& err) {
-            fail(located(file, arg_entry[i]->line, std::string("key '") + arg_entry[i]->key + "': " + err.what()));
+            std::string what = err.what();
+            if (what.size() > 200) what = "the value " + quoted_excerpt(arg_entry[i]->value) + " is invalid";
+            fail(located(file, arg_entry[i]->line, std::string("key '") + arg_entry[i]->key + "': " + what));
         }
     }
+}
+
+namespace {
+
+void apply_config(const std::string& file, const std::vector<Command>& commands, const Command& cmd, po::variables_map& vm) {
+    apply_config_entries(read_config(file), file, commands, cmd, vm);
 }
 
 void print_top_help(const std::vector<Command>& commands, std::ostream& out) {
@@ -199,7 +149,12 @@ int run(const std::vector<std::string>& args, const std::vector<Command>& comman
     Context ctx{out, err};
     try {
         if (vm.count("config")) apply_config(vm["config"].as<std::string>(), commands, *cmd, vm);
-        po::notify(vm);
+        try {
+            po::notify(vm);
+        } catch (const Error& e) {  // a bounded() option out of range: usage, not a failed run
+            err << "tesa " << cmd->name << ": error: " << e.what() << "\n";
+            return 2;
+        }
         return cmd->run(vm, ctx);
     } catch (const po::error& e) {
         err << "tesa " << cmd->name << ": error: " << e.what() << "\n";

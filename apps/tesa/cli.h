@@ -7,6 +7,8 @@
 // sections are checked against their sub-command but not used; command-line values win.
 #pragma once
 
+#include "common/validate.h"
+
 #include <boost/program_options.hpp>
 
 #include <functional>
@@ -38,10 +40,30 @@ const std::vector<Command>& all_commands();
 // all_commands() and the accelerator's commands (apps/tesa/accelerator_commands.cpp).
 const std::vector<Command>& accelerator_commands();
 
+struct ConfigEntry;
+// Checks the entries of config file `file` against `commands` and stores those meant for `cmd`
+// (top level and [cmd.name]) into vm; errors name the file and line. `--config` does this.
+void apply_config_entries(const std::vector<ConfigEntry>& entries, const std::string& file, const std::vector<Command>& commands,
+                          const Command& cmd, po::variables_map& vm);
+
 // Runs `tesa args...` (args excludes the program name). Returns the exit status: 0 success,
 // 1 failed run (bad input, tool failure), 2 usage error.
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);  // all_commands()
 int run(const std::vector<std::string>& args, const std::vector<Command>& commands, std::ostream& out, std::ostream& err);
+
+// Limits shared by several commands' options: worker threads or processes; a GEMM's side; a
+// scratchpad of the simulated accelerator (KiB).
+constexpr double kMaxThreads = 256, kMaxGemmSide = 16384, kMaxScratchpadKib = 65536;
+constexpr int64_t kMaxArraySide = 256;  // rows or columns of the systolic array
+
+// A numeric option checked against `r` when the options are committed (after the command line and
+// the config file are merged): a value out of range, NaN or infinite is a usage error (exit 2)
+// naming the option and its valid range. `option` is the long name, as declared.
+template <class T>
+po::typed_value<T>* bounded(const char* option, const Range& r) {
+    const std::string name = std::string("--") + option;
+    return po::value<T>()->notifier([name, r](const T& v) { require_in(name, static_cast<double>(v), r); });
+}
 
 // Path helpers shared by the sub-commands.
 std::string source_dir();      // the tesa source tree (rtl/, configs/ ...)

@@ -47,7 +47,7 @@ std::filesystem::path liberty_path(const po::variables_map& vm) {
 
 void add_design_options(po::options_description& desc) {
     desc.add_options()
-        ("width", po::value<int>()->default_value(8)->value_name("N"), "operand width of the Booth multiplier (even, 4..32)")
+        ("width", bounded<int>("width", Range::closed(4, 32))->default_value(8)->value_name("N"), "operand width of the Booth multiplier (even, 4..32)")
         ("rtl", po::value<std::string>()->default_value(source_dir() + "/rtl/booth_mul.v")->value_name("FILE"),
          "Verilog source of the multiplier")
         ("script", po::value<std::string>()->default_value(source_dir() + "/rtl/synth.tcl")->value_name("FILE"),
@@ -135,13 +135,6 @@ std::filesystem::path error_tables_file(const std::filesystem::path& out, const 
     char tag[64];
     std::snprintf(tag, sizeof tag, "_s%.2f_step%.2f", clock_scale, time_step);
     return out / "tables" / (top + "_w" + std::to_string(width) + "_" + corner + tag + ".h5");
-}
-
-double parse_number(const std::string& s, const std::string& what) {
-    char* end = nullptr;
-    const double v = std::strtod(s.c_str(), &end);
-    if (s.empty() || *end != '\0' || !std::isfinite(v)) fail(what + ": '" + s + "' is not a number");
-    return v;
 }
 
 std::string fmt(const char* format, double v) {

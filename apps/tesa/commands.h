@@ -29,9 +29,6 @@ std::filesystem::path run_and_write_study(const std::string& network, const Mode
                                           const StudyOptions& so, const QuantOptions& qo, const ImageSet& test,
                                           const std::filesystem::path& data, const std::filesystem::path& out, Context& ctx);
 
-// A number from a list option; throws Error naming `what` when `s` is not one.
-double parse_number(const std::string& s, const std::string& what);
-
 // "a,b,c" -> {"a", "b", "c"} (empty items dropped); `sep` other than ',' for nested lists.
 std::vector<std::string> split_list(const std::string& s, char sep = ',');
 // One number through a printf format ("%.2f"), for tables.

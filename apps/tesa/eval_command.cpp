@@ -77,9 +77,9 @@ Command make_eval_command() {
             ("model", po::value<std::string>()->value_name("FILE"), "model file (default networks/models/NAME.h5)")
             ("int8", "INT8 inference (else FP32)")
             ("per-channel", "INT8 weights with one scale per output channel (else per layer)")
-            ("calibration-images", po::value<int>()->default_value(1000)->value_name("N"), "training images for activation scales")
-            ("images", po::value<int>()->default_value(0)->value_name("N"), "first N test images (0: all)")
-            ("threads", po::value<int>()->default_value(0)->value_name("N"), "worker threads (0: all cores)");
+            ("calibration-images", bounded<int>("calibration-images", Range::closed(1, 1000000))->default_value(1000)->value_name("N"), "training images for activation scales")
+            ("images", bounded<int>("images", Range::closed(0, 100000000))->default_value(0)->value_name("N"), "first N test images (0: all)")
+            ("threads", bounded<int>("threads", Range::closed(0, kMaxThreads))->default_value(0)->value_name("N"), "worker threads (0: all cores)");
         add_data_dir_option(d);
     };
     c.run = run_eval;

@@ -47,18 +47,18 @@ Command make_flow_command() {
         d.add_options()
             ("clock-scales", po::value<std::string>()->default_value("1.0,0.9,0.8,0.7")->value_name("S,S,..."),
              "clock periods as fractions of OpenSTA's min period")
-            ("samples", po::value<long>()->default_value(5000)->value_name("N"), "random transitions per clock scale")
+            ("samples", bounded<long>("samples", Range::closed(1, 1e10))->default_value(5000)->value_name("N"), "random transitions per clock scale")
             ("seed", po::value<uint64_t>()->default_value(1)->value_name("X"), "seed of the random transitions")
             // 0.9: 0.86% of all pairs wrong, where LeNet-5 loses a few points as in the paper's
             // Table V; at 0.8 (8.1% wrong) the network collapses (docs/mitigation.md).
-            ("characterize-scale", po::value<double>()->default_value(0.9)->value_name("S"),
+            ("characterize-scale", bounded<double>("characterize-scale", Range::closed(0.1, 4.0))->default_value(0.9)->value_name("S"),
              "clock scale of the exhaustive characterization (0: skip the step)");
-        d.add_options()("images", po::value<int>()->default_value(0)->value_name("N"),
+        d.add_options()("images", bounded<int>("images", Range::closed(0, 100000000))->default_value(0)->value_name("N"),
                         "test images of the network step (0: the whole test set)")
-            ("study-seeds", po::value<int>()->default_value(3)->value_name("N"), "seeds of the study in step 5")
-            ("array-images", po::value<int>()->default_value(2000)->value_name("N"),
+            ("study-seeds", bounded<int>("study-seeds", Range::closed(1, 1000))->default_value(3)->value_name("N"), "seeds of the study in step 5")
+            ("array-images", bounded<int>("array-images", Range::closed(0, 100000000))->default_value(2000)->value_name("N"),
              "test images of the array step (0: the whole test set; 2000 take about 2 minutes per row on 2 cores)")
-            ("run-images", po::value<int>()->default_value(2000)->value_name("N"),
+            ("run-images", bounded<int>("run-images", Range::closed(0, 100000000))->default_value(2000)->value_name("N"),
              "test images of the system step (0: the whole test set; 2000 take about a minute on 2 cores)");
         add_data_dir_option(d);
     };

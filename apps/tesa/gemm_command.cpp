@@ -19,16 +19,9 @@ namespace tesa::cli {
 
 void parse_array(const std::string& s, int& rows, int& cols) {
     const auto x = s.find('x');
-    try {
-        size_t used = 0;
-        if (x == std::string::npos) throw std::invalid_argument(s);
-        rows = std::stoi(s.substr(0, x), &used);
-        if (used != x) throw std::invalid_argument(s);
-        cols = std::stoi(s.substr(x + 1), &used);
-        if (used != s.size() - x - 1) throw std::invalid_argument(s);
-    } catch (const std::exception&) {
-        fail("--array '" + s + "': expected ROWSxCOLS, e.g. 16x16");
-    }
+    if (x == std::string::npos) fail("--array '" + s + "': expected ROWSxCOLS, e.g. 16x16");
+    rows = static_cast<int>(parse_int(s.substr(0, x), "--array '" + s + "': rows", 1, kMaxArraySide));
+    cols = static_cast<int>(parse_int(s.substr(x + 1), "--array '" + s + "': columns", 1, kMaxArraySide));
 }
 
 namespace {
@@ -50,8 +43,8 @@ std::vector<std::pair<int, int>> parse_pes(const std::string& s, int rows, int c
     for (const std::string& item : split_list(s, ';')) {
         const auto comma = item.find(',');
         if (comma == std::string::npos) fail("--trace-pes '" + s + "': expected ROW,COL;ROW,COL;... or all");
-        const int r = static_cast<int>(parse_number(item.substr(0, comma), "--trace-pes row"));
-        const int c = static_cast<int>(parse_number(item.substr(comma + 1), "--trace-pes column"));
+        const int r = static_cast<int>(parse_int(item.substr(0, comma), "--trace-pes row", 0, rows - 1));
+        const int c = static_cast<int>(parse_int(item.substr(comma + 1), "--trace-pes column", 0, cols - 1));
         if (r < 0 || c < 0 || r >= rows || c >= cols)
             fail("--trace-pes: PE " + item + " is outside the " + std::to_string(rows) + "x" + std::to_string(cols) + " array");
         pes.emplace_back(r, c);
@@ -80,7 +73,11 @@ int run_gemm(const po::variables_map& vm, Context& ctx) {
     job.seed = vm["seed"].as<uint64_t>();
     const double scale = vm["clock-scale"].as<double>();
     const MultiplierBackendKind kind = parse_multiplier_backend(vm["backend"].as<std::string>());
-    if (job.shape.m < 1 || job.shape.n < 1 || job.shape.k < 1) fail("--m, --n and --k must be positive");
+    // Each operand and the result must fit in memory comfortably (elements, not bytes).
+    constexpr uint64_t kMaxElements = uint64_t{1} << 26;
+    checked_product(static_cast<uint64_t>(job.shape.m), static_cast<uint64_t>(job.shape.k), "--m x --k (A's elements)", kMaxElements);
+    checked_product(static_cast<uint64_t>(job.shape.k), static_cast<uint64_t>(job.shape.n), "--k x --n (B's elements)", kMaxElements);
+    checked_product(static_cast<uint64_t>(job.shape.m), static_cast<uint64_t>(job.shape.n), "--m x --n (C's elements)", kMaxElements);
 
     // The clock period comes from the tables (the fast back-end needs them anyway).
     const std::filesystem::path tables = vm.count("tables") ? std::filesystem::path(vm["tables"].as<std::string>())
@@ -116,8 +113,8 @@ int run_gemm(const po::variables_map& vm, Context& ctx) {
         const std::string w = vm["trace-cycles"].as<std::string>();
         const auto colon = w.find(':');
         if (colon == std::string::npos) fail("--trace-cycles '" + w + "': expected FIRST:LAST");
-        first = static_cast<uint64_t>(parse_number(w.substr(0, colon), "--trace-cycles first"));
-        last = static_cast<uint64_t>(parse_number(w.substr(colon + 1), "--trace-cycles last"));
+        first = static_cast<uint64_t>(parse_int(w.substr(0, colon), "--trace-cycles first", 0, INT64_MAX));
+        last = static_cast<uint64_t>(parse_int(w.substr(colon + 1), "--trace-cycles last", 0, INT64_MAX));
         const auto pes = parse_pes(vm["trace-pes"].as<std::string>(), rows, cols);
         if (vcd) {
             array.trace_vcd(vm["vcd"].as<std::string>(), pes, first, last);
@@ -207,10 +204,10 @@ Command make_gemm_command() {
     c.add_options = [](po::options_description& d) {
         d.add_options()("array", po::value<std::string>()->default_value("16x16")->value_name("RxC"), "PE rows x columns")
             ("dataflow", po::value<std::string>()->default_value("ws")->value_name("ws|os"), "weight- or output-stationary")
-            ("m", po::value<int>()->default_value(64)->value_name("M"), "rows of A and C (output pixels)")
-            ("n", po::value<int>()->default_value(64)->value_name("N"), "columns of B and C (output channels)")
-            ("k", po::value<int>()->default_value(64)->value_name("K"), "reduction length")
-            ("clock-scale", po::value<double>()->default_value(0.9)->value_name("S"), "clock period / OpenSTA min period")
+            ("m", bounded<int>("m", Range::closed(1, kMaxGemmSide))->default_value(64)->value_name("M"), "rows of A and C (output pixels)")
+            ("n", bounded<int>("n", Range::closed(1, kMaxGemmSide))->default_value(64)->value_name("N"), "columns of B and C (output channels)")
+            ("k", bounded<int>("k", Range::closed(1, kMaxGemmSide))->default_value(64)->value_name("K"), "reduction length")
+            ("clock-scale", bounded<double>("clock-scale", Range::closed(0.1, 4.0))->default_value(0.9)->value_name("S"), "clock period / OpenSTA min period")
             ("regulation", po::value<std::string>()->default_value("1.5sigma")->value_name("R"),
              "1.5sigma (0.0668), 2sigma (0.0227) or a probability (1: every cycle slow)")
             ("backend", po::value<std::string>()->default_value("fast")->value_name("fast|cosim"), "multiplier back-end")

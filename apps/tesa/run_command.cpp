@@ -18,6 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -32,44 +34,6 @@ namespace tesa::cli {
 
 namespace {
 
-// Resume journal of one (variant, dataflow) run: a directory of files, one per worker and start,
-// of records (image id, that image's run). A record cut short by a kill ends its file's useful part.
-struct Journal {
-    std::filesystem::path dir;
-    std::map<uint64_t, NetworkRun> done;
-
-    void load(const std::string& what, Context& ctx) {
-        if (!std::filesystem::exists(dir)) return;
-        for (const auto& e : std::filesystem::directory_iterator(dir)) {
-            std::FILE* f = std::fopen(e.path().c_str(), "rb");
-            if (!f) fail(e.path().string() + ": cannot read the resume journal");
-            for (;;) {
-                uint64_t id = 0;
-                NetworkRun one;
-                try {
-                    const size_t got = std::fread(&id, 1, sizeof id, f);
-                    if (got == 0) break;
-                    if (got != sizeof id || !read_run(f, one, e.path().string())) fail(e.path().string() + ": truncated record");
-                } catch (const Error&) {
-                    ctx.err << "run: " << e.path().string() << ": dropping a record cut short" << std::endl;
-                    break;
-                }
-                done.emplace(id, std::move(one));
-            }
-            std::fclose(f);
-        }
-        if (!done.empty()) ctx.err << "run: " << what << ": resuming, " << done.size() << " images done before (" << dir.string() << ")" << std::endl;
-    }
-    // An append-only file for this process.
-    std::FILE* open_writer(int worker) const {
-        std::filesystem::create_directories(dir);
-        const std::filesystem::path f = dir / ("w" + std::to_string(worker) + "_" + std::to_string(::getpid()) + ".bin");
-        std::FILE* out = std::fopen(f.c_str(), "ab");
-        if (!out) fail(f.string() + ": cannot write the resume journal");
-        return out;
-    }
-};
-
 // The images of `set` with the given ids (indices into it).
 ImageSet subset(const ImageSet& set, const std::vector<uint64_t>& ids) {
     ImageSet s = set;
@@ -82,9 +46,34 @@ ImageSet subset(const ImageSet& set, const std::vector<uint64_t>& ids) {
     return s;
 }
 
+// A worker's reply on its pipe: all of it, until the worker closes its end.
+std::string read_all(int fd) {
+    std::string s;
+    char b[1 << 16];
+    for (;;) {
+        const ssize_t n = ::read(fd, b, sizeof b);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        s.append(b, static_cast<size_t>(n));
+    }
+    return s;
+}
+
+void write_all(int fd, const std::string& s) {
+    size_t done = 0;
+    while (done < s.size()) {
+        const ssize_t n = ::write(fd, s.data() + done, s.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return;  // the parent is gone; it reports the missing reply
+        done += static_cast<size_t>(n);
+    }
+}
+
 // Runs the images `ids` of `set` on `jobs` processes, journaling each image, and merges the results.
+// A worker replies with a status byte, then a framed run record (common/record_journal.h) or its
+// error text.
 NetworkRun run_sharded(const QuantizedModel& q, const NetworkProgram& prog, const ImageSet& set, const std::vector<uint64_t>& ids,
-                       const NetworkRunOptions& o, const std::function<MultiplierBackend()>& make_backend, int jobs, const Journal& journal) {
+                       const NetworkRunOptions& o, const std::function<MultiplierBackend()>& make_backend, int jobs, const ImageJournal& journal) {
     jobs = std::max(1, std::min<int>(jobs, static_cast<int>(ids.size())));
     const size_t per = (ids.size() + static_cast<size_t>(jobs) - 1) / static_cast<size_t>(jobs);
     auto work = [&](int j) {
@@ -92,20 +81,14 @@ NetworkRun run_sharded(const QuantizedModel& q, const NetworkProgram& prog, cons
         NetworkRunOptions so = o;
         so.image_ids.assign(ids.begin() + static_cast<std::ptrdiff_t>(lo), ids.begin() + static_cast<std::ptrdiff_t>(hi));
         if (j != 0) so.progress = nullptr;
-        std::FILE* jf = journal.open_writer(j);
-        so.on_image = [jf](uint64_t id, const NetworkRun& one) {
-            std::fwrite(&id, sizeof id, 1, jf);
-            write_run(jf, one);
-            std::fflush(jf);
-        };
-        NetworkRun r = run_network(q, prog, subset(set, so.image_ids), so, make_backend());
-        std::fclose(jf);
-        return r;
+        std::unique_ptr<JournalWriter> jw = journal.writer(j);
+        so.on_image = [&jw](uint64_t id, const NetworkRun& one) { jw->append(encode_image_record(id, one)); };
+        return run_network(q, prog, subset(set, so.image_ids), so, make_backend());
     };
     if (jobs == 1) return work(0);
     struct Child {
         pid_t pid;
-        std::FILE* in;
+        int in;
     };
     std::vector<Child> children;
     for (int j = 0; j < jobs && per * static_cast<size_t>(j) < ids.size(); ++j) {
@@ -118,48 +101,44 @@ NetworkRun run_sharded(const QuantizedModel& q, const NetworkProgram& prog, cons
         if (pid < 0) fail("run: cannot fork worker processes");
         if (pid == 0) {
             ::close(fds[0]);
-            std::FILE* out = ::fdopen(fds[1], "wb");
             int code = 0;
+            std::string reply;
             try {
-                const uint8_t ok = 1;
-                const NetworkRun r = work(j);
-                std::fwrite(&ok, 1, 1, out);
-                write_run(out, r);
+                reply = "\1" + frame_record(encode_run(work(j)));
             } catch (const std::exception& e) {
-                const std::string msg = e.what();
-                const uint8_t bad = 0;
-                std::fwrite(&bad, 1, 1, out);
-                std::fwrite(msg.data(), 1, msg.size(), out);
+                reply = std::string(1, '\0') + e.what();
                 code = 1;
             }
-            std::fclose(out);
+            write_all(fds[1], reply);
+            ::close(fds[1]);
+            std::fflush(nullptr);
             _exit(code);
         }
         ::close(fds[1]);
-        children.push_back({pid, ::fdopen(fds[0], "rb")});
+        children.push_back({pid, fds[0]});
     }
     NetworkRun r;
     std::string error;
     for (const Child& c : children) {
-        uint8_t ok = 0;
-        if (std::fread(&ok, 1, 1, c.in) != 1) {
-            error = "run: a worker process died";
-        } else if (!ok) {
-            char b[512];
-            const size_t n = std::fread(b, 1, sizeof b, c.in);
-            error = std::string(b, n);
+        const std::string reply = read_all(c.in);
+        ::close(c.in);
+        int status = 0;
+        ::waitpid(c.pid, &status, 0);
+        if (!error.empty()) continue;
+        if (reply.empty()) {
+            error = "run: a worker process died" +
+                    (WIFSIGNALED(status) ? " (signal " + std::to_string(WTERMSIG(status)) + ")" : std::string());
+        } else if (reply[0] != '\1') {
+            error = reply.substr(1, 2000);
         } else {
-            NetworkRun one;
+            const JournalScan scan = scan_journal(reply.substr(1));
             try {
-                if (!read_run(c.in, one, "worker")) error = "run: a worker process died";
+                if (scan.records.size() != 1 || !scan.problem.empty()) fail("run: a worker's reply is damaged");
+                r.add(decode_run(scan.records[0], "worker reply"));
             } catch (const Error& e) {
                 error = e.what();
             }
-            r.add(one);
         }
-        std::fclose(c.in);
-        int status = 0;
-        ::waitpid(c.pid, &status, 0);
     }
     if (!error.empty()) fail(error);
     return r;
@@ -266,14 +245,18 @@ std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const 
                 << s.calibration_images << "|" << static_cast<int>(s.backend) << "|" << a.weight_bytes << "|" << a.activation_bytes << "|"
                 << a.output_bytes << "|" << a.parameter_bytes << "|" << s.system.clock_ns << "|" << s.system.dram_latency_ns << "|"
                 << s.system.dram_bytes_per_ns << "|" << (tables ? file_hash(s.tables_file) : std::string("exact"));
-            Journal journal;
+            ImageJournal journal;
             journal.dir = out / "run" / "journal" / (s.network + "_" + variant + "_" + res.dataflow + "_" + bytes_hash(key.str()));
-            journal.load(variant + " " + res.dataflow, ctx);
+            const std::map<uint64_t, NetworkRun> done =
+                journal.load(q.model->layers.size(), [&ctx](const std::string& w) { ctx.err << "run: " << w << std::endl; });
+            if (!done.empty())
+                ctx.err << "run: " << variant << " " << res.dataflow << ": resuming, " << done.size() << " images done before ("
+                        << journal.dir.string() << ")" << std::endl;
             std::vector<uint64_t> todo;
             NetworkRun before;
             for (uint64_t id = 0; id < test.count(); ++id) {
-                const auto it = journal.done.find(id);
-                if (it == journal.done.end())
+                const auto it = done.find(id);
+                if (it == done.end())
                     todo.push_back(id);
                 else
                     before.add(it->second);
@@ -285,6 +268,9 @@ std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const 
             budget -= todo.size();
             const auto t0 = std::chrono::steady_clock::now();
             res.run = todo.empty() ? NetworkRun() : run_sharded(q, res.program, test, todo, o, make_backend, jobs, journal);
+            // Per-layer statistics for every layer even when no image ran now (all journaled, or none
+            // left in the budget): the report below indexes them by layer.
+            res.run.layer_stats.resize(q.model->layers.size());
             res.run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             res.simulated = res.run.images;
             res.run.add(before);
@@ -337,9 +323,11 @@ std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const 
     }
     const std::string stem = s.network + "_" + array + (tables ? fmt("_s%.2f", clock_scale) : std::string("_exact")) + "_" + s.regulation;
     const std::filesystem::path dir = out / "run";
-    write_file_atomic(dir / (stem + ".md"), md.str());
-    write_file_atomic(dir / (stem + ".csv"), csv.str());
-    write_file_atomic(dir / (stem + "_layers.csv"), layers_csv.str());
+    OutputSet outputs;  // all three or none
+    outputs.write(dir / (stem + ".md"), md.str());
+    outputs.write(dir / (stem + ".csv"), csv.str());
+    outputs.write(dir / (stem + "_layers.csv"), layers_csv.str());
+    outputs.commit();
     for (const std::filesystem::path& j : journals) std::filesystem::remove_all(j);  // the results are written
     ctx.out << "\n" << mapping_report(results.front().program) << "(mapping of " << results.front().variant << " " << results.front().dataflow << ")\n\n"
             << md.str() << "results: " << (dir / (stem + ".csv")).string() << " (and .md, _layers.csv)\n";
@@ -364,16 +352,12 @@ int run_run(const po::variables_map& vm, Context& ctx) {
     s.seed = vm["seed"].as<uint64_t>();
     s.wd_fraction = vm["wd-fraction"].as<double>();
     s.jobs = vm["jobs"].as<int>();
-    s.budget_images = static_cast<size_t>(std::max(0, vm["budget-images"].as<int>()));
+    s.budget_images = static_cast<size_t>(vm["budget-images"].as<int>());
     s.backend = parse_multiplier_backend(vm["backend"].as<std::string>());
     s.calibration_images = static_cast<size_t>(vm["calibration-images"].as<int>());
     AcceleratorConfig& a = s.system.accelerator;
     parse_array(vm["array"].as<std::string>(), a.rows, a.cols);
-    auto kib = [&](const char* key) {
-        const int v = vm[key].as<int>();
-        if (v < 1) fail(std::string("run: --") + key + " must be at least 1");
-        return static_cast<uint64_t>(v) << 10;
-    };
+    auto kib = [&](const char* key) { return static_cast<uint64_t>(vm[key].as<int>()) << 10; };  // bounded() checked the range
     a.weight_bytes = kib("weight-kib");
     a.activation_bytes = kib("activation-kib");
     a.output_bytes = kib("output-kib");
@@ -411,25 +395,25 @@ Command make_run_command() {
             ("array", po::value<std::string>()->default_value("16x16")->value_name("RxC"), "PE rows x columns")
             ("dataflow", po::value<std::string>()->default_value("ws")->value_name("ws|os"), "dataflow (a list runs each)")
             ("weight-port", po::value<std::string>()->default_value("a")->value_name("a|b"), "multiplier port the weights feed")
-            ("clock-scale", po::value<double>()->default_value(0.9)->value_name("S"), "clock scale of the error tables")
+            ("clock-scale", bounded<double>("clock-scale", Range::closed(0.1, 4.0))->default_value(0.9)->value_name("S"), "clock scale of the error tables")
             ("tables", po::value<std::string>()->value_name("FILE"), "error tables (default from --clock-scale under --out)")
             ("regulation", po::value<std::string>()->default_value("1.5sigma")->value_name("R"),
              "slow-cycle probability: 1.5sigma (0.0668), 2sigma (0.0227), a number, 0 for no errors")
-            ("images", po::value<int>()->default_value(0)->value_name("K"), "first K test images (0: all)")
+            ("images", bounded<int>("images", Range::closed(0, 100000000))->default_value(0)->value_name("K"), "first K test images (0: all)")
             ("seed", po::value<uint64_t>()->default_value(1)->value_name("X"), "error-model seed")
-            ("wd-fraction", po::value<double>()->default_value(0.01)->value_name("F"), "WD+EAQ: most sensitive fraction of weights")
+            ("wd-fraction", bounded<double>("wd-fraction", Range::closed(0, 1))->default_value(0.01)->value_name("F"), "WD+EAQ: most sensitive fraction of weights")
             ("backend", po::value<std::string>()->default_value("fast")->value_name("fast|cosim"), "multiplier back-end")
-            ("jobs", po::value<int>()->default_value(1)->value_name("N"), "worker processes (images split between them)")
-            ("budget-images", po::value<int>()->default_value(0)->value_name("N"),
+            ("jobs", bounded<int>("jobs", Range::closed(1, kMaxThreads))->default_value(1)->value_name("N"), "worker processes (images split between them)")
+            ("budget-images", bounded<int>("budget-images", Range::closed(0, 100000000))->default_value(0)->value_name("N"),
              "simulate at most N images now, keep the rest for the next identical command (0: all)")
-            ("weight-kib", po::value<int>()->default_value(256)->value_name("N"), "weight scratchpad (KiB)")
-            ("activation-kib", po::value<int>()->default_value(256)->value_name("N"), "activation scratchpad (KiB)")
-            ("output-kib", po::value<int>()->default_value(512)->value_name("N"), "output scratchpad (KiB)")
-            ("parameter-kib", po::value<int>()->default_value(16)->value_name("N"), "parameter scratchpad (KiB)")
-            ("clock-ns", po::value<double>()->default_value(1.0)->value_name("T"), "accelerator clock period (ns)")
-            ("dram-latency-ns", po::value<double>()->default_value(50.0)->value_name("T"), "DRAM latency per transaction (ns)")
-            ("dram-gbps", po::value<double>()->default_value(12.8)->value_name("B"), "DRAM bandwidth (bytes per ns)")
-            ("calibration-images", po::value<int>()->default_value(1000)->value_name("N"), "training images for activation scales")
+            ("weight-kib", bounded<int>("weight-kib", Range::closed(1, kMaxScratchpadKib))->default_value(256)->value_name("N"), "weight scratchpad (KiB)")
+            ("activation-kib", bounded<int>("activation-kib", Range::closed(1, kMaxScratchpadKib))->default_value(256)->value_name("N"), "activation scratchpad (KiB)")
+            ("output-kib", bounded<int>("output-kib", Range::closed(1, kMaxScratchpadKib))->default_value(512)->value_name("N"), "output scratchpad (KiB)")
+            ("parameter-kib", bounded<int>("parameter-kib", Range::closed(1, kMaxScratchpadKib))->default_value(16)->value_name("N"), "parameter scratchpad (KiB)")
+            ("clock-ns", bounded<double>("clock-ns", Range::closed(0.01, 1e4))->default_value(1.0)->value_name("T"), "accelerator clock period (ns)")
+            ("dram-latency-ns", bounded<double>("dram-latency-ns", Range::closed(0, 1e6))->default_value(50.0)->value_name("T"), "DRAM latency per transaction (ns)")
+            ("dram-gbps", bounded<double>("dram-gbps", Range::closed(1e-3, 1e4))->default_value(12.8)->value_name("B"), "DRAM bandwidth (bytes per ns)")
+            ("calibration-images", bounded<int>("calibration-images", Range::closed(1, 1000000))->default_value(1000)->value_name("N"), "training images for activation scales")
             ("dump-firmware", po::value<std::string>()->value_name("PREFIX"), "also write each compiled stream to PREFIX.<variant>.<dataflow>.fw and its DRAM image to .dram")
             ("out", po::value<std::string>()->default_value("tesa-out")->value_name("DIR"), "root directory of results");
         add_data_dir_option(d);

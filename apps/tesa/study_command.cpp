@@ -40,12 +40,13 @@ std::filesystem::path run_and_write_study(const std::string& network, const Mode
     const std::string md = study_markdown(rows, title);
     const std::string stem = network + "_" + variant;
     const std::filesystem::path dir = out / "study";
-    std::filesystem::create_directories(dir);
     const std::filesystem::path csv = dir / (stem + ".csv");
-    write_file_atomic(csv, study_csv(rows));
-    write_file_atomic(dir / (stem + ".md"), md);
+    OutputSet results;  // CSV, Markdown and the plots: all of them or none
+    results.write(csv, study_csv(rows));
+    results.write(dir / (stem + ".md"), md);
     for (const auto& reg : so.regulations)
-        study_plot(rows, reg, network + " " + reg + " port " + weight_port_name(so.port)).write_png(dir / (stem + "_" + reg + ".png"));
+        results.write(dir / (stem + "_" + reg + ".png"), study_plot(rows, reg, network + " " + reg + " port " + weight_port_name(so.port)).render_png());
+    results.commit();
     ctx.out << "\n" << md << "\nresults: " << std::filesystem::absolute(csv).lexically_normal().string()
             << " (and .md, and a PNG plot per regulation)\n";
     return csv;
@@ -79,8 +80,10 @@ int run_study_command(const po::variables_map& vm, Context& ctx) {
         for (const auto& f : split_list(vm["tables"].as<std::string>())) files.emplace_back(f);
     } else {
         const std::string corner = check_corner(vm["corner"].as<std::string>());
-        for (const auto& s : split_list(vm["clock-scale"].as<std::string>())) {
-            const std::filesystem::path f = error_tables_file(out, "booth_mul", 8, corner, parse_number(s, "--clock-scale"), 10.0);
+        const std::vector<std::string> scales = split_list(vm["clock-scale"].as<std::string>());
+        for (const auto& s : scales) parse_real(s, "--clock-scale", Range::closed(0.1, 4.0));  // all checked before any is used
+        for (const auto& s : scales) {
+            const std::filesystem::path f = error_tables_file(out, "booth_mul", 8, corner, std::stod(s), 10.0);
             if (!std::filesystem::exists(f))
                 fail("no error tables for clock scale " + s + " at the " + corner + " corner (" + f.string() +
                      "): run `tesa characterize --clock-scale " + s + " --corner " + corner + "` first, or give --tables FILE");
@@ -120,19 +123,19 @@ Command make_study_command() {
             ("tables", po::value<std::string>()->value_name("FILE,..."), "error tables (HDF5), instead of --clock-scale")
             ("regulation", po::value<std::string>()->default_value("1.5sigma,2sigma")->value_name("R,R,..."),
              "1.5sigma (0.0668), 2sigma (0.0227) or probabilities")
-            ("seeds", po::value<int>()->default_value(3)->value_name("N"), "runs per variant (different seeds)")
+            ("seeds", bounded<int>("seeds", Range::closed(1, 1000))->default_value(3)->value_name("N"), "runs per variant (different seeds)")
             ("seed", po::value<uint64_t>()->default_value(1)->value_name("S"), "first seed")
             ("weight-port", po::value<std::string>()->default_value("a")->value_name("a|b"),
              "multiplier port the weight feeds (a: the paper's convention; b: the Booth-encoded operand)")
             ("error-model", po::value<std::string>()->default_value("paper")->value_name("paper|sequence"), "how products fail")
-            ("wd-fraction", po::value<double>()->default_value(0.01)->value_name("F"), "most sensitive fraction of weights given WD")
+            ("wd-fraction", bounded<double>("wd-fraction", Range::closed(0, 1))->default_value(0.01)->value_name("F"), "most sensitive fraction of weights given WD")
             ("weight-probability", po::value<std::string>()->default_value("table")->value_name("table|activations"),
              "per-weight error probability EAQ and WD minimise: Table III (activations uniform, the paper) or each layer's\n"
              "activation distribution on the calibration images")
             ("per-channel", "INT8 weights with one scale per output channel")
-            ("calibration-images", po::value<int>()->default_value(1000)->value_name("N"), "training images for activation scales")
-            ("images", po::value<int>()->default_value(0)->value_name("N"), "first N test images (0: all)")
-            ("threads", po::value<int>()->default_value(0)->value_name("N"), "worker threads (0: all cores)")
+            ("calibration-images", bounded<int>("calibration-images", Range::closed(1, 1000000))->default_value(1000)->value_name("N"), "training images for activation scales")
+            ("images", bounded<int>("images", Range::closed(0, 100000000))->default_value(0)->value_name("N"), "first N test images (0: all)")
+            ("threads", bounded<int>("threads", Range::closed(0, kMaxThreads))->default_value(0)->value_name("N"), "worker threads (0: all cores)")
             ("out", po::value<std::string>()->default_value("tesa-out")->value_name("DIR"), "root directory of results");
         add_data_dir_option(d);
     };

@@ -31,10 +31,10 @@ int run_report(const po::variables_map& vm, Context& ctx) {
     return 0;
 }
 
+// A decimal operand, signed or as its unsigned bit pattern.
 uint32_t parse_operand(const std::string& s, int width) {
-    long v = std::stol(s, nullptr, 0);
-    long lo = -(1L << (width - 1)), hi = (1L << width) - 1;
-    if (v < lo || v > hi) fail("--transition: operand " + s + " does not fit in " + std::to_string(width) + " bits");
+    const int64_t lo = -(int64_t{1} << (width - 1)), hi = (int64_t{1} << width) - 1;
+    const int64_t v = parse_int(s, "--transition: operand", lo, hi);
     return static_cast<uint32_t>(v) & ((1u << width) - 1);
 }
 
@@ -237,25 +237,25 @@ Command make_timing_command() {
         add_liberty_options(d);
         d.add_options()
             ("netlist", po::value<std::string>()->value_name("FILE"), "mapped netlist (default: synthesize at typ)")
-            ("paths", po::value<int>()->default_value(10)->value_name("N"), "worst endpoints to report")
-            ("clock-scale", po::value<double>()->default_value(1.0)->value_name("S"), "T_clk = S x OpenSTA's min period")
-            ("clock-ps", po::value<double>()->value_name("T"), "T_clk in ps (overrides --clock-scale)")
+            ("paths", bounded<int>("paths", Range::closed(1, 100000))->default_value(10)->value_name("N"), "worst endpoints to report")
+            ("clock-scale", bounded<double>("clock-scale", Range::closed(0.1, 4.0))->default_value(1.0)->value_name("S"), "T_clk = S x OpenSTA's min period")
+            ("clock-ps", bounded<double>("clock-ps", Range::closed(1, 1e6))->value_name("T"), "T_clk in ps (overrides --clock-scale)")
             ("mode", po::value<std::string>()->default_value("transport")->value_name("transport|inertial|delay-line"),
              "gate delay semantics (delay-line: one delay per arc, the time-unrolled models' semantics)")
             ("cond", po::value<std::string>()->default_value("max")->value_name("max|exact|uncond"),
              "COND delays: max over conditions, state-dependent, or unconditional entries only (as Icarus reads SDF)")
             ("triple", po::value<std::string>()->default_value("max")->value_name("max|min"), "value of SDF (min::max) triples")
-            ("voltage", po::value<double>()->value_name("V"), "supply voltage (alpha-power scaling of the corner's delays)")
-            ("sigma", po::value<double>()->default_value(0.0)->value_name("F"), "per-instance Gaussian delay sigma (fraction)")
+            ("voltage", bounded<double>("voltage", Range::closed(0.5, 2.0))->value_name("V"), "supply voltage (alpha-power scaling of the corner's delays)")
+            ("sigma", bounded<double>("sigma", Range::closed(0, 0.5))->default_value(0.0)->value_name("F"), "per-instance Gaussian delay sigma (fraction)")
             ("seed", po::value<uint64_t>()->default_value(1)->value_name("X"), "seed of the variation and the random operands")
-            ("time-step", po::value<double>()->default_value(0.0)->value_name("PS"), "round delays to this step (0: exact)")
-            ("samples", po::value<long>()->default_value(20000)->value_name("N"), "random transitions to simulate")
+            ("time-step", bounded<double>("time-step", Range::closed(0, 100))->default_value(0.0)->value_name("PS"), "round delays to this step (0: exact)")
+            ("samples", bounded<long>("samples", Range::closed(1, 1e10))->default_value(20000)->value_name("N"), "random transitions to simulate")
             ("vcd", po::value<std::string>()->value_name("FILE"), "write the waveform of --transition as VCD")
             ("transition", po::value<std::string>()->value_name("ap,bp,a,b"), "one (previous, current) operand pair")
             ("line", po::value<std::string>()->default_value("edge")->value_name("edge|single"),
              "delay-line model: per-input-edge delays, or one max(rise, fall) delay per arc")
             ("verilog", po::value<std::string>()->value_name("FILE"), "unroll: the Verilog file to write")
-            ("lanes", po::value<int>()->default_value(0)->value_name("L"), "unroll: 0 scalar ports, else L-lane bit-sliced ports")
+            ("lanes", bounded<int>("lanes", Range::closed(0, 4096))->default_value(0)->value_name("L"), "unroll: 0 scalar ports, else L-lane bit-sliced ports")
             ("module", po::value<std::string>()->default_value("booth_mul_timed")->value_name("NAME"), "unroll: module name");
     };
     c.run = [](const po::variables_map& vm, Context& ctx) {

@@ -100,10 +100,11 @@ TEST(GemmCli, BadInputIsReported) {
     r = gemm({"--backend", "fast", "--tables", "/nonexistent/t.h5"});
     EXPECT_TRUE(contains(r.err, "/nonexistent/t.h5: no such file")) << r.err;
     r = gemm({"--backend", "cosim", "--clock-scale", "0.8", "--trace", "/tmp/x.h5", "--trace-pes", "16,0"});
-    EXPECT_TRUE(contains(r.err, "PE 16,0 is outside the 16x16 array")) << r.err;
+    EXPECT_TRUE(contains(r.err, "--trace-pes row: 16 is out of range (valid: 0 .. 15)")) << r.err;
     tesa::test::expect_error([] { tesa::read_pe_trace("/nonexistent/trace.h5"); }, {"/nonexistent/trace.h5: no such file"});
     r = gemm({"--backend", "cosim", "--clock-scale", "0.8", "--m", "0"});
-    EXPECT_TRUE(contains(r.err, "must be positive")) << r.err;
+    EXPECT_TRUE(contains(r.err, "--m: 0 is out of range (valid: [1, 16384])")) << r.err;
+    EXPECT_EQ(r.code, 2) << "an option out of range is a usage error";
 }
 
 }  // namespace

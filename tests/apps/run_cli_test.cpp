@@ -26,11 +26,7 @@ CliRun run(std::vector<std::string> args) {
     return run_tesa(args, &tesa::cli::accelerator_commands());
 }
 
-struct TempDir {
-    fs::path path = fs::temp_directory_path() / ("tesa_run_" + std::to_string(::getpid()));
-    TempDir() { fs::create_directories(path); }
-    ~TempDir() { fs::remove_all(path); }
-};
+using tesa::test::TempDir;
 
 // The CSV's value in column `name` of row `row` (1: the first data row).
 std::string field(const std::string& csv, int row, const std::string& name) {
@@ -41,13 +37,6 @@ std::string field(const std::string& csv, int row, const std::string& name) {
     return "?";
 }
 
-// The synthetic tables with weight-held transitions as a table file (clock scale 0.8).
-fs::path write_synthetic_tables(const fs::path& file) {
-    tesa::ErrorTables tables = synthetic_tables();
-    tables.transitions = *held_transitions(tables, tesa::WeightPort::A);
-    tables.write(file);
-    return file;
-}
 
 TEST(RunCli, WithoutErrorsTheSystemHasTheEnginesAccuracy) {
     TempDir t;
@@ -129,7 +118,7 @@ TEST(RunCli, AnInterruptedRunResumesToTheSameResult) {
     ASSERT_TRUE(cut);
     CliRun rest = with({}, t.path / "pieces");
     ASSERT_EQ(rest.code, 0) << rest.err;
-    EXPECT_TRUE(contains(rest.err, "dropping a record cut short")) << rest.err;
+    EXPECT_TRUE(contains(rest.err, "bad record framing; dropping its last 12 bytes")) << rest.err;
     EXPECT_TRUE(contains(rest.err, "resuming, 10 images done before")) << rest.err;
     EXPECT_TRUE(contains(rest.err, "resuming, 3 images done before")) << rest.err;
     const std::string a = tesa::read_file(t.path / "whole" / "run" / "lenet5-mnist_8x8_s0.80_0.5.csv");
@@ -154,7 +143,7 @@ TEST(RunCli, BadInputsAreRefused) {
     EXPECT_NE(r.code, 0);
     r = run({"--regulation", "0", "--images", "2", "--activation-kib", "0", "--out", t.path.string()});
     EXPECT_NE(r.code, 0);
-    EXPECT_TRUE(contains(r.err, "--activation-kib must be at least 1")) << r.err;
+    EXPECT_TRUE(contains(r.err, "--activation-kib: 0 is out of range (valid: [1, 65536])")) << r.err;
 }
 
 }  // namespace

@@ -25,6 +25,8 @@ inline ErrorTables synthetic_tables(uint32_t salt = 1) {
     ErrorTables t;
     t.width = 8;
     t.clock_scale = 0.8;
+    t.clock_ps = 1011.4;  // 0.8 x the 8-bit typical min period
+    t.time_step_ps = 10;
     t.offsets.assign(65537, 0);
     for (uint32_t c = 0; c < 65536; ++c) {
         t.offsets[c] = static_cast<uint32_t>(t.outputs.size());

@@ -67,10 +67,21 @@ TEST_F(TempDir, WrongMagicAndMismatchedCountsAreRejected) {
     write_file_atomic(dir_ / "img", idx_header(0x801, {1}) + "x");
     write_file_atomic(dir_ / "lbl", idx_header(0x801, {1}) + std::string(1, '\1'));
     test::expect_error([&] { load_mnist(dir_ / "img", dir_ / "lbl"); }, {(dir_ / "img").string(), "magic"});
-    write_file_atomic(dir_ / "img", idx_header(0x803, {2, 1, 1}) + std::string(2, '\0'));
+    write_file_atomic(dir_ / "img", idx_header(0x803, {2, 4, 4}) + std::string(32, '\0'));
     test::expect_error([&] { load_mnist(dir_ / "img", dir_ / "lbl"); }, {"2 images", "1 labels"});
     write_file_atomic(dir_ / "lbl", idx_header(0x801, {2}) + std::string("\1\x0c", 2));
     test::expect_error([&] { load_mnist(dir_ / "img", dir_ / "lbl"); }, {(dir_ / "lbl").string(), "label 12"});
+}
+
+TEST_F(TempDir, IdxHeadersWithEmptyTinyOrOverflowingDimensionsAreRejected) {
+    write_file_atomic(dir_ / "lbl", idx_header(0x801, {2}) + std::string(2, '\1'));
+    write_file_atomic(dir_ / "img", idx_header(0x803, {2, 0, 28}));
+    test::expect_error([&] { load_mnist(dir_ / "img", dir_ / "lbl"); }, {(dir_ / "img").string(), "dimension 1", "is 0"});
+    write_file_atomic(dir_ / "img", idx_header(0x803, {2, 1, 1}) + std::string(2, '\0'));
+    test::expect_error([&] { load_mnist(dir_ / "img", dir_ / "lbl"); }, {(dir_ / "img").string(), "1x1 pixels"});
+    // 2^32-1 x 2^32-1 x 2^32-1 overflows 64 bits: refused, not wrapped around to a small size.
+    write_file_atomic(dir_ / "img", idx_header(0x803, {0xffffffffu, 0xffffffffu, 0xffffffffu}));
+    test::expect_error([&] { load_mnist(dir_ / "img", dir_ / "lbl"); }, {(dir_ / "img").string(), "exceeds"});
 }
 
 TEST_F(TempDir, TruncatedCifarBatchIsRejected) {

@@ -7,6 +7,7 @@
 #include "timing/transition_table.h"
 #include "compiler/product_errors.h"
 
+#include <filesystem>
 #include <memory>
 
 namespace tesa::test {
@@ -31,6 +32,14 @@ inline std::shared_ptr<TransitionTable> held_transitions(const ErrorTables& t, W
     }
     tt->offsets[1u << 16] = tt->previous.size();
     return tt;
+}
+
+// The synthetic tables with weight-held transitions (port a) as a table file (clock scale 0.8).
+inline std::filesystem::path write_synthetic_tables(const std::filesystem::path& file) {
+    ErrorTables tables = synthetic_tables();
+    tables.transitions = *held_transitions(tables, WeightPort::A);
+    tables.write(file);
+    return file;
 }
 
 }  // namespace tesa::test
