@@ -105,6 +105,18 @@ TEST(GemmCli, BadInputIsReported) {
     r = gemm({"--backend", "cosim", "--clock-scale", "0.8", "--m", "0"});
     EXPECT_TRUE(contains(r.err, "--m: 0 is out of range (valid: [1, 16384])")) << r.err;
     EXPECT_EQ(r.code, 2) << "an option out of range is a usage error";
+    r = gemm({"--backend", "cosim", "--clock-scale", "0.8", "--m", "16384", "--k", "16384"});
+    EXPECT_TRUE(contains(r.err, "--m x --k (A's elements): 16384 x 16384 exceeds")) << r.err;
+    // A trace path that is a directory: a clear error, and no temporary file left beside it.
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("tesa_trace_dir_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir / "t.h5");
+    r = gemm({"--backend", "cosim", "--clock-scale", "0.8", "--m", "4", "--n", "4", "--k", "4", "--trace", (dir / "t.h5").string()});
+    EXPECT_NE(r.code, 0);
+    EXPECT_TRUE(contains(r.err, "t.h5: is a directory")) << r.err;
+    size_t entries = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) entries += e.path().filename() != "t.h5";
+    EXPECT_EQ(entries, 0u) << "no .tmp file left";
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -144,6 +144,16 @@ TEST(RunCli, BadInputsAreRefused) {
     r = run({"--regulation", "0", "--images", "2", "--activation-kib", "0", "--out", t.path.string()});
     EXPECT_NE(r.code, 0);
     EXPECT_TRUE(contains(r.err, "--activation-kib: 0 is out of range (valid: [1, 65536])")) << r.err;
+    // once a shorter DRAM time than the default (sc_time overflow), and a bad_alloc
+    r = run({"--regulation", "0", "--images", "2", "--dram-latency-ns", "1e30", "--out", t.path.string()});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_TRUE(contains(r.err, "--dram-latency-ns: 1e+30 is out of range")) << r.err;
+    r = run({"--regulation", "0", "--images", "2", "--weight-kib", "99999999", "--out", t.path.string()});
+    EXPECT_EQ(r.code, 2);
+    r = run({"--regulation", "0", "--images", "2", "--array", "100000x100000", "--out", t.path.string()});
+    EXPECT_TRUE(contains(r.err, "--array '100000x100000': rows: 100000 is out of range")) << r.err;
+    r = run({"--regulation", "0", "--images", "-1", "--out", t.path.string()});
+    EXPECT_TRUE(contains(r.err, "--images: -1 is out of range")) << r.err;
 }
 
 }  // namespace

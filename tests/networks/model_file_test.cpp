@@ -2,6 +2,8 @@
 // committed trained networks.
 #include "networks/model_file.h"
 
+#include "networks/engine.h"
+
 #include "common/file_util.h"
 #include "net_test_util.h"
 #include "test_util.h"
@@ -31,6 +33,34 @@ TEST(ModelFile, ShapeMismatchesNameTheFileAndTheLayer) {
     Model f = test::lenet5(1);
     f.layers[2].inputs = {5};  // a later layer as input
     test::expect_error([&] { f.infer_shapes(); }, {"layer 2", "not an earlier layer"});
+}
+
+TEST(ModelFile, GeometryThatWouldDivideByZeroOrOverflowIsRefused) {
+    Model m = test::lenet5(1);
+    m.layers[0].stride = 0;  // once SIGFPE in the output-size division
+    test::expect_error([&] { m.infer_shapes(); }, {"layer 0 (conv)", "stride 0 is out of range"});
+    Model p = test::lenet5(1);
+    p.layers[0].pad = -3;
+    test::expect_error([&] { p.infer_shapes(); }, {"layer 0 (conv)", "pad -3 is out of range"});
+    Model k = test::lenet5(1);
+    k.layers[1].kernel = 0;  // the max-pool window
+    test::expect_error([&] { k.infer_shapes(); }, {"layer 1", "kernel 0 is out of range"});
+    Model in = test::lenet5(1);
+    in.input = {1, 0, 28};
+    test::expect_error([&] { in.infer_shapes(); }, {"input shape 1x0x28 is out of range"});
+}
+
+TEST(ModelFile, ImagesOfAnotherShapeThanTheInputAreRefused) {
+    const Model m = test::lenet5(1);  // 1 x 32 x 32
+    ImageSet cifar;
+    cifar.name = "cifar10/test";
+    cifar.channels = 3;
+    cifar.height = cifar.width = 32;
+    cifar.labels = {1};
+    cifar.pixels.assign(cifar.image_size(), 0);
+    // once an out-of-bounds read of every image
+    test::expect_error([&] { evaluate_fp32(m, cifar, 1); }, {"takes 1x32x32 images", "'cifar10/test' has 3x32x32"});
+    test::expect_error([&] { activation_ranges(m, cifar); }, {"takes 1x32x32 images"});
 }
 
 class CorruptModel : public ::testing::Test {

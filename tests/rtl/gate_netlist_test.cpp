@@ -100,4 +100,18 @@ TEST(GateNetlist, StructuralProblemsAreNamedWithLine) {
                  {"trunc.v:", "endmodule"});
 }
 
+TEST(GateNetlist, HugeOrMalformedRangesAndConstantsAreRefusedNotCrashed) {
+    const std::string head = "module m(a, z);\n  input a;\n  output z;\n";
+    // once std::bad_alloc (a billion nets) and std::out_of_range (stoi)
+    expect_error([&] { GateNetlist::parse(head + "  wire [999999999:0] w;\nendmodule\n", "wide.v", typ()); }, {"wide.v:4:", "beyond"});
+    expect_error([&] { GateNetlist::parse(head + "  wire [99999999999999999999:0] w;\nendmodule\n", "big.v", typ()); }, {"big.v:4:", "beyond"});
+    expect_error([&] { GateNetlist::parse(head + "  wire [70000:0] w;\nendmodule\n", "bus.v", typ()); }, {"bus.v:4:", "wider than 65536 bits"});
+    expect_error([&] { GateNetlist::parse(head + "  wire [-1:0] w;\nendmodule\n", "neg.v", typ()); }, {"neg.v:4:"});
+    // once std::out_of_range (substr past the end of "1'")
+    expect_error([&] { GateNetlist::parse(head + "  INV_X1 u1 (.A(1'), .ZN(z));\nendmodule\n", "const.v", typ()); },
+                 {"const.v:4:", "not a 1-bit constant"});
+    expect_error([&] { GateNetlist::parse(head + "  INV_X1 u1 (.A(1'q1), .ZN(z));\nendmodule\n", "radix.v", typ()); },
+                 {"radix.v:4:", "not a 1-bit constant"});
+}
+
 }  // namespace

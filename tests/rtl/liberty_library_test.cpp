@@ -105,4 +105,15 @@ TEST(LibertyReader, AcceptsContinuationsCommentsAndMissingSemicolon) {
     EXPECT_EQ(lib.find_cell("INV")->find_pin("ZN")->function, "!A");
 }
 
+TEST(LibertyReader, DeepNestingAndNonFiniteNumbersAreRefusedNotCrashed) {
+    std::string deep = "library (x) {\n";
+    for (int i = 0; i < 100000; ++i) deep += "g (a) {\n";  // once a stack overflow
+    expect_error([&] { LibertyLibrary::parse(deep, "deep.lib"); }, {"deep.lib:", "nested more than 64 deep"});
+    for (const char* v : {"nan", "inf", "-1", "1e999", "0x"})
+        expect_error([&] { LibertyLibrary::parse(std::string("library (x) {\n  cell (A) {\n    area : ") + v + " ;\n  }\n}\n", "area.lib"); },
+                     {"area.lib:3: attribute 'area'"});
+    expect_error([] { LibertyLibrary::parse("library (x) {\n  nom_voltage : nan ;\n  cell (A) { area : 1 ; }\n}\n", "v.lib"); },
+                 {"v.lib:2: attribute 'nom_voltage'", "not a number"});
+}
+
 }  // namespace

@@ -231,5 +231,47 @@ TEST(NetworkRun, ResNet20ShapedNetworkEqualsTheEngine) {
     EXPECT_EQ(c.program.macs(), 40551040u);
 }
 
+// Resume records are checked before they are merged: a record without per-layer statistics (once
+// a crash on every rerun), of another network, of several images or cut short is refused, and the
+// journal drops it so that its image runs again.
+TEST(RunRecord, RecordsOfAnotherNetworkOrDamagedAreNotTrusted) {
+    NetworkRun one;
+    one.images = 1;
+    one.correct = 1;
+    one.layer_stats.resize(3);
+    one.layer_stats[1].cycles = 42;
+    one.logits = {1, -2, 3};
+    const std::string rec = encode_image_record(17, one);
+    const auto [id, back] = decode_image_record(rec, 3, "j");
+    EXPECT_EQ(id, 17u);
+    EXPECT_EQ(back.layer_stats[1].cycles, 42u);
+    EXPECT_EQ(back.logits, one.logits);
+    test::expect_error([&] { decode_image_record(rec, 7, "j.tjr"); }, {"j.tjr", "with 3 layers, the network has 7"});
+    NetworkRun none = one;
+    none.layer_stats.clear();
+    test::expect_error([&] { decode_image_record(encode_image_record(1, none), 7, "j.tjr"); }, {"with 0 layers"});
+    NetworkRun two = one;
+    two.images = 2;
+    test::expect_error([&] { decode_image_record(encode_image_record(1, two), 3, "j.tjr"); }, {"of 2 images"});
+    test::expect_error([&] { decode_image_record(rec.substr(0, rec.size() - 1), 3, "j.tjr"); }, {"j.tjr"});
+    test::expect_error([&] { decode_run(encode_run(one) + "x", "w"); }, {"w: run record of the wrong length"});
+
+    test::TempDir t;
+    ImageJournal journal{t.path / "journal"};
+    {
+        auto w = journal.writer(0);
+        w->append(encode_image_record(5, one));
+        w->append(encode_image_record(6, none));
+        w->append(encode_image_record(7, one));
+    }
+    std::vector<std::string> warnings;
+    const auto done = journal.load(3, [&](const std::string& w) { warnings.push_back(w); });
+    EXPECT_EQ(done.size(), 2u);
+    EXPECT_EQ(done.count(5), 1u);
+    EXPECT_EQ(done.count(7), 1u);
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find("with 0 layers"), std::string::npos) << warnings[0];
+}
+
 }  // namespace
 }  // namespace tesa

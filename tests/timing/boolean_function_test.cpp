@@ -60,4 +60,20 @@ TEST(BooleanFunction, ErrorsNameTheContext) {
     EXPECT_THROW(BooleanFunction::parse("A &", {"A", "B"}, "x"), tesa::Error);
 }
 
+TEST(BooleanFunction, DeeplyNestedExpressionsNeedNoDeepStack) {
+    // 100,000 prefix complements: counted, not recursed into (once a stack overflow).
+    EXPECT_TRUE(BooleanFunction::parse(std::string(100000, '!') + "A", {"A"}, "many_not").eval(1));
+    EXPECT_FALSE(BooleanFunction::parse(std::string(100001, '!') + "A", {"A"}, "many_not").eval(1));
+    const std::string deep = std::string(100000, '(') + "A" + std::string(100000, ')');
+    try {
+        BooleanFunction::parse(deep, {"A"}, "lib.lib:7: cell 'X' pin 'Z' function");
+        ADD_FAILURE() << "no error";
+    } catch (const tesa::Error& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("lib.lib:7: cell 'X' pin 'Z' function"), std::string::npos) << m;
+        EXPECT_NE(m.find("nested more than 64 deep"), std::string::npos) << m;
+        EXPECT_LT(m.size(), 400u) << "the expression is not echoed whole";
+    }
+}
+
 }  // namespace

@@ -81,4 +81,18 @@ TEST(SdfFile, UnsupportedConstructsAreNamedNotSkipped) {
                  {"wild.sdf:1:", "wildcard"});
 }
 
+TEST(SdfFile, DeepNestingAndNonFiniteOrNegativeDelaysAreRefused) {
+    const std::string deep = "(DELAYFILE " + std::string(200000, '(');  // once a stack overflow
+    expect_error([&] { SdfFile::parse(deep, "deep.sdf"); }, {"deep.sdf:1:", "nested more than 64 deep"});
+    auto with_delay = [](const std::string& v) {
+        return "(DELAYFILE (SDFVERSION \"3.0\") (TIMESCALE 1ns)\n (CELL (CELLTYPE \"INV_X1\") (INSTANCE u1)\n"
+               "  (DELAY (ABSOLUTE (IOPATH A ZN (" + v + ") (0.01))))))\n";
+    };
+    for (const char* v : {"nan", "inf", "-inf", "1e999", "0x10"})
+        expect_error([&] { SdfFile::parse(with_delay(v), "nan.sdf"); }, {"nan.sdf:3:", "is not a number"});
+    expect_error([&] { SdfFile::parse(with_delay("-0.02"), "neg.sdf"); }, {"neg.sdf:3:", "negative delay"});
+    expect_error([&] { SdfFile::parse(with_delay("1e7"), "huge.sdf"); }, {"huge.sdf:3:", "beyond 1 ms"});
+    expect_error([] { SdfFile::parse("(DELAYFILE (TIMESCALE 0ns))", "ts.sdf"); }, {"ts.sdf:1:", "TIMESCALE must be 1, 10 or 100"});
+}
+
 }  // namespace
