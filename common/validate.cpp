@@ -68,6 +68,15 @@ int64_t parse_int(const std::string& text, const std::string& what, int64_t lo, 
     return require_int(what, v, lo, hi);
 }
 
+uint64_t parse_uint64(const std::string& text, const std::string& what) {
+    char* end = nullptr;
+    errno = 0;
+    const bool digits = !text.empty() && text.size() <= 20 && text.find_first_not_of("0123456789") == std::string::npos;
+    const unsigned long long v = digits ? std::strtoull(text.c_str(), &end, 10) : 0;
+    if (!digits || *end != '\0' || errno == ERANGE) fail(what + ": '" + text + "' is not an unsigned 64-bit integer");
+    return v;
+}
+
 uint64_t checked_product(uint64_t a, uint64_t b, const std::string& what, uint64_t limit) {
     if (a != 0 && b > limit / a)
         fail(what + ": " + std::to_string(a) + " x " + std::to_string(b) + " exceeds the limit of " + std::to_string(limit));

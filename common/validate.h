@@ -32,6 +32,8 @@ int64_t require_int(const std::string& what, int64_t v, int64_t lo, int64_t hi);
 // Strict parses of a whole string (no trailing text, no blanks, no NaN / inf), then the range.
 double parse_real(const std::string& text, const std::string& what, const Range& r);
 int64_t parse_int(const std::string& text, const std::string& what, int64_t lo, int64_t hi);
+// Any unsigned 64-bit value in decimal (seeds).
+uint64_t parse_uint64(const std::string& text, const std::string& what);
 
 // a * b for sizes (elements, bytes); Error naming `what` when it exceeds `limit` or overflows.
 uint64_t checked_product(uint64_t a, uint64_t b, const std::string& what, uint64_t limit = UINT64_MAX);

@@ -2,10 +2,13 @@
 #include "sc_models/pe_trace_file.h"
 
 #include "common/error.h"
+#include "common/validate.h"
 #include "common/file_util.h"
 #include "common/h5_io.h"
 
 #include <unistd.h>
+
+#include <cmath>
 
 
 namespace tesa {
@@ -91,21 +94,27 @@ std::vector<PeCycleRecord> read_pe_trace(const std::filesystem::path& file, PeTr
         H5::H5File f(name, H5F_ACC_RDONLY);
         H5::Group root = f.openGroup("/");
         if (!root.attrExists("format") || read_str(root, "format") != kFormat) fail(name + ": not a tesa PE trace (attribute 'format')");
+        // Counts checked before they become integers (a NaN or 1e300 would not fit).
+        auto count = [&](const char* attr, double hi) {
+            const double v = require_in(name + ": attribute '" + attr + "'", read_num(root, attr), Range::closed(0, hi));
+            if (v != std::floor(v)) fail(name + ": attribute '" + std::string(attr) + "' is not a whole number");
+            return v;
+        };
         if (info) {
-            info->rows = static_cast<int>(read_num(root, "rows"));
-            info->cols = static_cast<int>(read_num(root, "cols"));
-            info->shape = {static_cast<int>(read_num(root, "M")), static_cast<int>(read_num(root, "N")), static_cast<int>(read_num(root, "K"))};
+            info->rows = static_cast<int>(count("rows", 65536));
+            info->cols = static_cast<int>(count("cols", 65536));
+            info->shape = {static_cast<int>(count("M", 1 << 30)), static_cast<int>(count("N", 1 << 30)), static_cast<int>(count("K", 1 << 30))};
             info->dataflow = read_str(root, "dataflow");
             info->weight_port = read_str(root, "weight_port");
             info->backend = read_str(root, "backend");
             info->clock_scale = read_num(root, "clock_scale");
             info->clock_ps = read_num(root, "clock_ps");
             info->regulation = read_num(root, "regulation");
-            info->seed = std::stoull(read_str(root, "seed"));
-            info->first_cycle = static_cast<uint64_t>(read_num(root, "first_cycle"));
-            info->last_cycle = static_cast<uint64_t>(read_num(root, "last_cycle"));
+            info->seed = parse_uint64(read_str(root, "seed"), name + ": attribute 'seed'");
+            info->first_cycle = static_cast<uint64_t>(count("first_cycle", 9e15));
+            info->last_cycle = static_cast<uint64_t>(count("last_cycle", 9e15));
         }
-        const size_t n = static_cast<size_t>(read_num(root, "records"));
+        const size_t n = static_cast<size_t>(count("records", 1u << 31));
         H5::Group g = f.openGroup("/pe_cycles");
         const auto cycle = read_column<uint64_t>(g, "cycle", n, name);
         const auto row = read_column<uint16_t>(g, "row", n, name), col = read_column<uint16_t>(g, "col", n, name);

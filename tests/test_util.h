@@ -12,6 +12,17 @@
 
 namespace tesa::test {
 
+// True in the sanitizer build (scripts/sanitize.sh), where code runs 5-15x slower: the heaviest
+// tests run the same code paths over fewer samples there and leave their statistical thresholds
+// to the normal build, which runs them in full.
+#ifdef TESA_SANITIZED
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+// n samples in the normal build, n / 10 under the sanitizers.
+constexpr size_t sanitized_share(size_t n) { return kSanitized ? n / 10 : n; }
+
 // Expects `fn` to throw tesa::Error whose message contains every one of `parts`.
 template <class Fn>
 void expect_error(Fn fn, std::initializer_list<std::string> parts) {

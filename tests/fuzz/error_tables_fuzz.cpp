@@ -65,10 +65,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    tesa::fuzz::H5Tree tree = seed;
-    tesa::fuzz::mutate_h5_tree(tree, data, size);
-    const std::string file = tesa::fuzz::scratch_path(".h5");
-    tesa::fuzz::write_h5_tree(tree, file);
+    const std::string file = tesa::fuzz::write_mutated(seed, data, size);
     tesa::fuzz::refuses_cleanly([&] { tesa::ErrorTables::read_attributes(file); });
     tesa::fuzz::refuses_cleanly([&] {
         const tesa::ErrorTables t = tesa::ErrorTables::read(file);

@@ -1,6 +1,8 @@
 // h5_mutator.cpp -- HDF5 file <-> flat tree through the C API, and the tree edits.
 #include "tests/fuzz/h5_mutator.h"
 
+#include "tests/fuzz/fuzz_support.h"
+
 #include "common/error.h"
 
 #include <algorithm>
@@ -263,6 +265,14 @@ void mutate_h5_tree(H5Tree& t, const uint8_t* data, size_t size) {
                 break;
         }
     }
+}
+
+std::string write_mutated(const H5Tree& seed, const uint8_t* data, size_t size) {
+    H5Tree tree = seed;
+    mutate_h5_tree(tree, data, size);
+    const std::string file = scratch_path(".h5");
+    write_h5_tree(tree, file);
+    return file;
 }
 
 }  // namespace tesa::fuzz

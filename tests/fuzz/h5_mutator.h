@@ -37,5 +37,7 @@ H5Tree load_h5_tree(const std::string& file);
 void write_h5_tree(const H5Tree& tree, const std::string& file);
 // Applies the edits the bytes describe (a few bytes each) to `tree`.
 void mutate_h5_tree(H5Tree& tree, const uint8_t* data, size_t size);
+// A copy of `seed` with the bytes' edits, written to this process's scratch HDF5 file; its path.
+std::string write_mutated(const H5Tree& seed, const uint8_t* data, size_t size);
 
 }  // namespace tesa::fuzz

@@ -12,8 +12,6 @@
 #include "firmware/command_stream.h"
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <cstdio>
@@ -187,35 +185,6 @@ TEST(HostileHost, RandomRegistersAndFirmwareAlwaysEndWithAResultOrAnErrorCode) {
     EXPECT_EQ(total, kPrograms);
     EXPECT_GT(outcome["done"], 0) << "some programs must run to the end";
     EXPECT_GT(total - outcome["done"] - outcome["not started"], kPrograms / 4) << "most hostile programs are refused with an error code";
-}
-
-// Once `tesa run` segfaulted at exit after writing its results: deleting SystemC's first context
-// under its own static events. A process that simulates several systems one after the other must
-// exit cleanly (and, under the sanitizers, without a use after free).
-TEST(SimulationContext, SeveralSimulationsInOneProcessExitCleanly) {
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        for (int run = 0; run < 3; ++run) {
-            fresh_simulation_context();
-            SystemConfig sc;
-            sc.dram_bytes = 1 << 16;
-            auto clean = std::make_shared<TransitionTable>();
-            clean->offsets.assign((1u << 16) + 1, 0);
-            System sys("system", sc, MultiplierBackend::fast(clean));
-            uint32_t id = 0;
-            sys.host().script = [&](Host& h) {
-                id = h.read_reg(RegisterBlock::kId);
-                sc_core::sc_pause();
-            };
-            sc_core::sc_start();
-            if (id != RegisterBlock::kIdValue) _exit(3);
-        }
-        std::exit(0);  // static destructors run, as at the end of a command
-    }
-    int status = 0;
-    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-    EXPECT_TRUE(WIFEXITED(status)) << "killed by signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-    EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 }  // namespace

@@ -20,6 +20,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_util.h"
+
 #include <memory>
 
 using namespace tesa;
@@ -165,11 +167,11 @@ TEST(VerilatedUnrolledModel, FourBitExhaustiveAtScale060) {
 }
 
 TEST(VerilatedUnrolledModel, EightBit100kRandomAtScale080) {
-    check_verilated<Vbooth_timed_w8_s80_scalar, Vbooth_timed_w8_s80_l64>(8, 0.80, random_transitions(8, 100000, 31));
+    check_verilated<Vbooth_timed_w8_s80_scalar, Vbooth_timed_w8_s80_l64>(8, 0.80, random_transitions(8, tesa::test::sanitized_share(100000), 31));
 }
 
 TEST(VerilatedUnrolledModel, EightBit100kRandomAtScale090) {
-    check_verilated<Vbooth_timed_w8_s90_scalar, Vbooth_timed_w8_s90_l64>(8, 0.90, random_transitions(8, 100000, 32));
+    check_verilated<Vbooth_timed_w8_s90_scalar, Vbooth_timed_w8_s90_l64>(8, 0.90, random_transitions(8, tesa::test::sanitized_share(100000), 32));
 }
 
 }  // namespace
