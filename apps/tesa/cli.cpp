@@ -90,7 +90,7 @@ void apply_config_entries(const std::vector<ConfigEntry>& entries, const std::st
         try {
             po::store(po::command_line_parser(std::vector<std::string>{args[i]}).options(desc).run(), vm);
         } catch (const po::error& err) {
-            std::string what = err.what();
+            std::string what = option_error_text(err, arg_entry[i]->value);
             if (what.size() > 200) what = "the value " + quoted_excerpt(arg_entry[i]->value) + " is invalid";
             fail(located(file, arg_entry[i]->line, std::string("key '") + arg_entry[i]->key + "': " + what));
         }
@@ -133,13 +133,15 @@ int run(const std::vector<std::string>& args, const std::vector<Command>& comman
     }
     po::options_description desc = command_options(*cmd);
     po::variables_map vm;
+    std::string all_args;
+    for (const auto& a : args) all_args += a + " ";
     try {
         std::vector<std::string> rest(args.begin() + 1, args.end());
         po::positional_options_description pos;
         for (const auto& p : cmd->positional) pos.add(p.c_str(), 1);
         po::store(po::command_line_parser(rest).options(desc).positional(pos).run(), vm);
     } catch (const po::error& e) {
-        err << "tesa " << cmd->name << ": error: " << e.what() << "\n";
+        err << "tesa " << cmd->name << ": error: " << option_error_text(e, all_args) << "\n";
         return 2;
     }
     if (vm.count("help")) {
@@ -157,7 +159,7 @@ int run(const std::vector<std::string>& args, const std::vector<Command>& comman
         }
         return cmd->run(vm, ctx);
     } catch (const po::error& e) {
-        err << "tesa " << cmd->name << ": error: " << e.what() << "\n";
+        err << "tesa " << cmd->name << ": error: " << option_error_text(e, all_args) << "\n";
         return 2;
     } catch (const Error& e) {
         err << "tesa " << cmd->name << ": error: " << e.what() << "\n";

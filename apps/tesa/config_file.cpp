@@ -24,6 +24,13 @@ std::string trim(const std::string& s) {
 
 }  // namespace
 
+std::string option_error_text(const po::error& e, const std::string& input) {
+    if (input.find('%') == std::string::npos) return e.what();
+    if (const auto* n = dynamic_cast<const po::error_with_option_name*>(&e))
+        return "the value of option '" + n->get_option_name() + "' is invalid";
+    return "an option value is invalid";
+}
+
 std::string quoted_excerpt(const std::string& v) {
     constexpr size_t kShown = 60;
     if (v.size() <= kShown) return "'" + v + "'";
@@ -37,7 +44,7 @@ std::vector<ConfigEntry> parse_config(const std::string& text, const std::string
         std::istringstream in(text);
         parsed = po::parse_config_file(in, po::options_description(), true);
     } catch (const po::error& e) {
-        std::string what = e.what();
+        std::string what = text.find('%') == std::string::npos ? std::string(e.what()) : "not an INI file (a line is neither a section nor key = value)";
         if (what.size() > 200) what = what.substr(0, 200) + "...";
         fail(file + ": " + what);
     }

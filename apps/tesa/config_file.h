@@ -4,6 +4,8 @@
 // (a regular file of at most kMaxConfigBytes; /dev/zero or a directory is an error, not a hang).
 #pragma once
 
+#include <boost/program_options/errors.hpp>
+
 #include <string>
 #include <vector>
 
@@ -22,6 +24,12 @@ struct ConfigEntry {
 std::vector<ConfigEntry> parse_config(const std::string& text, const std::string& file);
 // Reads and parses a config file.
 std::vector<ConfigEntry> read_config(const std::string& file);
+
+// Boost's message for `e`, where `input` (the values that were parsed) is safe to show: Boost
+// 1.74's error_with_option_name::what() loops forever when a value holds one of its placeholders
+// ("%value%": the substitution finds the token again in its own replacement), so an input with a
+// '%' never reaches it (found by fuzzing the config reader) and gets a plainer message.
+std::string option_error_text(const boost::program_options::error& e, const std::string& input);
 
 // A value shortened for an error message (a config value can be a megabyte long).
 std::string quoted_excerpt(const std::string& value);

@@ -49,6 +49,16 @@ TEST(RobustCli, NonNumericTextInNumberListsIsRefused) {
     refused({"study", "--network", "lenet5-mnist", "--clock-scale", "0.9,abc"}, {"--clock-scale: 'abc' is not a number"}, 1);
 }
 
+// Boost 1.74 loops forever formatting an error about a value that holds "%value%" (found by the
+// config fuzzer): such values get a plainer message, at once.
+TEST(RobustCli, ValuesHoldingBoostPlaceholdersDoNotHang) {
+    refused({"eval", "--images", "%value%"}, {"the value of option '--images' is invalid"});
+    tesa::test::TempDir t;
+    const auto cfg = t.path / "p.cfg";
+    tesa::write_file_atomic(cfg, "network = lenet5-mnist\nimages = ('%value%')\n");
+    refused({"eval", "--config", cfg.string()}, {cfg.string() + ":2: key 'images'", "is invalid"}, 1);
+}
+
 TEST(RobustCli, ConfigFilesThatAreNotFilesOrRepeatKeysAreRefused) {
     tesa::test::TempDir t;
     refused({"eval", "--config", t.path.string()}, {t.path.string(), "not a regular file"}, 1);
