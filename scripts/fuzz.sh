@@ -8,11 +8,12 @@
 # target (or those named) for SECONDS each (default 60). It prints the executions of every target
 # and fails if any target crashed, hung, leaked or tripped a sanitizer; the input that did is kept
 # under build-fuzz/artifacts/ (add it to tests/fuzz/corpus/<target>/ once the reader is fixed, so
-# it stays a regression test).
+# it stays a regression test). TESA_FUZZ_SEED sets libFuzzer's seed (default 1).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${TESA_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 seconds="${1:-60}"
+seed="${TESA_FUZZ_SEED:-1}"  # libFuzzer's mutation seed: the same inputs in the same order on every run
 shift || true
 all_targets=(liberty netlist sdf config firmware idx cifar10 journal chunk error_tables model)
 targets=("$@")
@@ -53,7 +54,7 @@ printf '%-14s %12s %10s %8s\n' target executions exec/s result
 for t in "${targets[@]}"; do
   log="$build/fuzz_$t.log"
   set +e
-  "$build/tests/fuzz/fuzz_$t" "$corpus/$t" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=3000 \
+  "$build/tests/fuzz/fuzz_$t" "$corpus/$t" -seed="$seed" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=3000 \
       -max_len=65536 -print_final_stats=1 -artifact_prefix="$build/artifacts/$t-" > "$log" 2>&1
   rc=$?
   set -e
