@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include <sstream>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 namespace tesa {
@@ -44,12 +46,17 @@ ProcessResult run_process(const std::vector<std::string>& argv,
     if (log_fd < 0) fail(std::string("cannot create a temporary log file: ") + std::strerror(errno));
     ::unlink(log_template);
 
+    const pid_t parent = ::getpid();
     pid_t pid = ::fork();
     if (pid < 0) {
         ::close(log_fd);
         fail(argv[0] + ": cannot start: " + std::strerror(errno));
     }
     if (pid == 0) {
+        // A tool outlives a killed tesa otherwise, and a resumed run would race it for the same
+        // files (a characterization worker writing the chunk the rerun computes again).
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) _exit(125);  // the parent died before prctl took effect
         ::dup2(log_fd, 1);
         ::dup2(log_fd, 2);
         int devnull = ::open("/dev/null", O_RDONLY);

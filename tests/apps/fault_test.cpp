@@ -34,8 +34,17 @@ struct Child {
     std::string log;
 };
 
-// Runs the tesa binary with `args`; with kill_after_s >= 0, sends SIGKILL at that time if it still runs.
-Child run_tesa_binary(const std::vector<std::string>& args, double kill_after_s, const fs::path& log) {
+size_t occurrences(const std::string& text, const std::string& pattern) {
+    size_t n = 0;
+    for (size_t at = text.find(pattern); at != std::string::npos; at = text.find(pattern, at + 1)) ++n;
+    return n;
+}
+
+// Runs the tesa binary with `args`; with kill_after_s >= 0, sends SIGKILL at that time if it still
+// runs; with kill_at_line > 0, sends it once its output holds that many lines containing
+// `kill_pattern` (a point in its progress, whatever the machine's speed).
+Child run_tesa_binary(const std::vector<std::string>& args, double kill_after_s, const fs::path& log,
+                      const std::string& kill_pattern = "", size_t kill_at_line = 0) {
     const auto t0 = std::chrono::steady_clock::now();
     const pid_t pid = ::fork();
     if (pid == 0) {
@@ -52,7 +61,9 @@ Child run_tesa_binary(const std::vector<std::string>& args, double kill_after_s,
         const pid_t done = ::waitpid(pid, &c.status, WNOHANG);
         if (done == pid) break;
         const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        if (kill_after_s >= 0 && el >= kill_after_s && !c.killed) {
+        std::error_code ec;
+        const bool at_line = kill_at_line > 0 && fs::exists(log, ec) && occurrences(tesa::read_file(log), kill_pattern) >= kill_at_line;
+        if (((kill_after_s >= 0 && el >= kill_after_s) || at_line) && !c.killed) {
             ::kill(pid, SIGKILL);
             c.killed = true;
         }
@@ -79,15 +90,16 @@ std::string without_speed_columns(const std::string& csv) {
     return out;
 }
 
-// Runs the command `kills` times, killing attempt k at an instant drawn uniformly (seeded) from
-// [0, span / (k + 1)) -- each resumed attempt has less left to do -- then lets it finish. Returns
-// how many attempts were really killed mid-way.
-int kill_and_resume(const std::vector<std::string>& args, double span, int kills, uint64_t seed, const fs::path& log) {
+// Runs the command `kills` times, killing each attempt with SIGKILL at a seeded random point of
+// its progress -- once its output shows 1 .. max_lines more lines containing `progress` -- and
+// rerunning it, then lets it finish. Returns how many attempts were really killed mid-way.
+int kill_and_resume(const std::vector<std::string>& args, const std::string& progress, size_t max_lines, int kills, uint64_t seed,
+                    const fs::path& log) {
     tesa::Rng rng(seed);
     int killed = 0;
     for (int k = 0; k < kills; ++k) {
-        const double at = span / (k + 1) * static_cast<double>(rng.next() % 1000) / 1000.0;
-        const Child c = run_tesa_binary(args, at, log);
+        const size_t at = 1 + rng.next() % max_lines;
+        const Child c = run_tesa_binary(args, -1, log, progress, at);
         if (c.killed) ++killed;
         else EXPECT_TRUE(succeeded(c)) << c.log;  // finished before the kill: fine, later runs reuse everything
     }
@@ -121,9 +133,10 @@ TEST(Faults, CharacterizeKilledAtRandomInstantsResumesToTheSameTables) {
     const Child ref = run_tesa_binary(characterize_args(t.path / "ref"), -1, t.path / "ref.log");
     ASSERT_TRUE(succeeded(ref)) << ref.log;
     ASSERT_GT(tesa::ErrorTables::read(tables_file(t.path / "ref")).wrong_pairs, 0u) << "clock scale 0.8 must fail some products";
-    const int killed = kill_and_resume(characterize_args(t.path / "killed"), ref.seconds, 4, 18, t.path / "killed.log");
+    // Killed after 1-5 more computed chunks (of 32) each time; the killed tool processes die with it.
+    const int killed = kill_and_resume(characterize_args(t.path / "killed"), "characterize: chunk ", 5, 4, 18, t.path / "killed.log");
     std::printf("characterize: %d of 4 runs killed mid-way (uninterrupted run %.1f s), resumed to the same tables\n", killed, ref.seconds);
-    EXPECT_GE(killed, 2) << "kills must land while the command runs";
+    EXPECT_EQ(killed, 4) << "every kill lands while the command runs";
     expect_same_tables(tables_file(t.path / "ref"), tables_file(t.path / "killed"));
 }
 
@@ -155,9 +168,10 @@ TEST(Faults, RunKilledAtRandomInstantsResumesToTheSameResults) {
     const fs::path tables = tesa::test::write_synthetic_tables(t.path / "tables.h5");
     const Child ref = run_tesa_binary(run_args(tables, t.path / "ref"), -1, t.path / "ref.log");
     ASSERT_TRUE(succeeded(ref)) << ref.log;
-    const int killed = kill_and_resume(run_args(tables, t.path / "killed"), ref.seconds, 4, 7, t.path / "killed.log");
+    // Killed after 1-3 progress lines (3 images each) of the first worker's 30 images per variant.
+    const int killed = kill_and_resume(run_args(tables, t.path / "killed"), "images (first worker)", 3, 4, 7, t.path / "killed.log");
     std::printf("run: %d of 4 runs killed mid-way (uninterrupted run %.1f s), resumed to the same results\n", killed, ref.seconds);
-    EXPECT_GE(killed, 2);
+    EXPECT_EQ(killed, 4) << "every kill lands while the command runs";
     const std::string name = "lenet5-mnist_8x8_s0.80_0.5";
     for (const char* suffix : {".csv", "_layers.csv"}) {
         const std::string a = without_speed_columns(tesa::read_file(t.path / "ref" / "run" / (name + suffix)));
