@@ -81,9 +81,11 @@ int run_study_command(const po::variables_map& vm, Context& ctx) {
     } else {
         const std::string corner = check_corner(vm["corner"].as<std::string>());
         const std::vector<std::string> scales = split_list(vm["clock-scale"].as<std::string>());
-        for (const auto& s : scales) parse_real(s, "--clock-scale", Range::closed(0.1, 4.0));  // all checked before any is used
-        for (const auto& s : scales) {
-            const std::filesystem::path f = error_tables_file(out, "booth_mul", 8, corner, std::stod(s), 10.0);
+        std::vector<double> values;  // all checked before any is used
+        for (const auto& s : scales) values.push_back(parse_real(s, "--clock-scale", Range::closed(0.1, 4.0)));
+        for (size_t i = 0; i < scales.size(); ++i) {
+            const std::string& s = scales[i];
+            const std::filesystem::path f = error_tables_file(out, "booth_mul", 8, corner, values[i], 10.0);
             if (!std::filesystem::exists(f))
                 fail("no error tables for clock scale " + s + " at the " + corner + " corner (" + f.string() +
                      "): run `tesa characterize --clock-scale " + s + " --corner " + corner + "` first, or give --tables FILE");
