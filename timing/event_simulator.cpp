@@ -2,6 +2,8 @@
 // queue entries (cancelled transitions) are recognised by their sequence number.
 #include "timing/event_simulator.h"
 
+#include "common/error.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -10,6 +12,8 @@
 namespace tesa {
 
 EventSimulator::EventSimulator(const TimedNetlist& netlist, DelayMode mode) : net_(netlist), mode_(mode) {
+    if ((mode == DelayMode::SdfSim || mode == DelayMode::IcarusModpath) && netlist.conditions().cond != CondMode::Exact)
+        fail("the sdf-sim semantics evaluates COND entries: build the timed netlist with CondMode::Exact");
     pending_.resize(static_cast<size_t>(net_.net_count()));
     out_wave_.resize(net_.p_bits().size());
     p_index_.assign(static_cast<size_t>(net_.net_count()), -1);
@@ -141,18 +145,136 @@ void EventSimulator::run_delay_line(double stop_time, uint32_t a_prev, uint32_t 
     }
 }
 
+void EventSimulator::launch_operands(uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b) {
+    for (int i = 0; i < net_.width(); ++i) {
+        const uint32_t na = (a >> i) & 1u, nb = (b >> i) & 1u;
+        if (na != ((a_prev >> i) & 1u)) schedule(net_.a_bits()[static_cast<size_t>(i)], na ? net_.launch_a(i).rise : net_.launch_a(i).fall, static_cast<uint8_t>(na));
+        if (nb != ((b_prev >> i) & 1u)) schedule(net_.b_bits()[static_cast<size_t>(i)], nb ? net_.launch_b(i).rise : net_.launch_b(i).fall, static_cast<uint8_t>(nb));
+    }
+}
+
+double EventSimulator::icarus_out_time(int gate, uint8_t value, double now) const {
+    const TimedGate& g = net_.gates()[static_cast<size_t>(gate)];
+    const uint32_t idx = in_index_[static_cast<size_t>(gate)];
+    const double none = -std::numeric_limits<double>::infinity();
+    // An entry is an ifnone path when its pin also has conditional entries; a conditional entry is
+    // enabled when its condition holds; a pin's only, unconditional entry is a plain path.
+    auto kind = [&](int k, const CondArc& ca) {  // 0 disabled, 1 enabled path, 2 ifnone
+        bool conditional = false;
+        for (const auto& c : g.cond_arcs[k]) conditional |= c.cond_table != ~0ull;
+        if (ca.cond_table == ~0ull) return conditional ? 2 : 1;
+        return ((ca.cond_table >> idx) & 1u) ? 1 : 0;
+    };
+    double wake[3] = {none, none, none};
+    for (int k = 0; k < g.n_in; ++k)
+        for (const auto& ca : g.cond_arcs[k]) {
+            const int kd = kind(k, ca);
+            wake[kd] = std::max(wake[kd], wake_[static_cast<size_t>(gate) * 6 + static_cast<size_t>(k)]);
+        }
+    const int use = wake[1] == none || wake[2] > wake[1] ? 2 : 1;
+    if (wake[use] == none) return now;  // no enabled path: no delay
+    double at = std::numeric_limits<double>::infinity();
+    for (int k = 0; k < g.n_in; ++k) {
+        const double w = wake_[static_cast<size_t>(gate) * 6 + static_cast<size_t>(k)];
+        if (w != wake[use]) continue;
+        for (const auto& ca : g.cond_arcs[k])
+            if (kind(k, ca) == use) at = std::min(at, w + (value ? ca.delay.rise : ca.delay.fall));
+    }
+    return std::max(at, now);
+}
+
+float EventSimulator::path_delay(int gate, uint32_t changed, uint8_t value) {
+    const TimedGate& g = net_.gates()[static_cast<size_t>(gate)];
+    const uint32_t idx = in_index_[static_cast<size_t>(gate)];
+    float best = std::numeric_limits<float>::infinity(), any = best;
+    for (int k = 0; k < g.n_in; ++k) {
+        if (!((changed >> k) & 1u)) continue;
+        bool enabled = false;
+        for (const auto& ca : g.cond_arcs[k]) {
+            const float d = value ? ca.delay.rise : ca.delay.fall;
+            any = std::min(any, d);
+            if (ca.cond_table != ~0ull && ((ca.cond_table >> idx) & 1u)) best = std::min(best, d), enabled = true;
+        }
+        if (!enabled)  // the unconditional (ifnone) entry applies when no condition holds
+            for (const auto& ca : g.cond_arcs[k])
+                if (ca.cond_table == ~0ull) best = std::min(best, value ? ca.delay.rise : ca.delay.fall);
+    }
+    if (best == std::numeric_limits<float>::infinity()) {
+        ++fallbacks_;
+        return any;
+    }
+    return best;
+}
+
+void EventSimulator::run_sdf_sim(double stop_time, uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b) {
+    const auto& gates = net_.gates();
+    const bool icarus = mode_ == DelayMode::IcarusModpath;
+    if (icarus) wake_.assign(gates.size() * 6, -std::numeric_limits<double>::infinity());
+    function_.resize(gates.size());
+    for (size_t g = 0; g < gates.size(); ++g) function_[g] = value_[static_cast<size_t>(gates[g].out_net)];
+    changed_.assign(gates.size(), 0);
+    touched_.clear();
+    launch_operands(a_prev, b_prev, a, b);
+    while (!queue_.empty() && queue_.top().time <= stop_time) {
+        const double now = queue_.top().time;
+        // Phase 1: every transition due now.
+        while (!queue_.empty() && queue_.top().time == now) {
+            const Event e = queue_.top();
+            queue_.pop();
+            auto& pend = pending_[static_cast<size_t>(e.net)];
+            uint8_t value = e.value;
+            if (icarus && net_.driver_gate()[static_cast<size_t>(e.net)] >= 0) {
+                value = function_[static_cast<size_t>(net_.driver_gate()[static_cast<size_t>(e.net)])];
+                if (value == value_[static_cast<size_t>(e.net)]) continue;
+            } else {
+                if (pend.empty() || pend.front().seq != e.seq) continue;  // cancelled
+                pend.clear();
+            }
+            set_net(e.net, value, now);
+            for (const Fanout& f : net_.fanout(e.net)) {
+                if (icarus) wake_[static_cast<size_t>(f.gate) * 6 + static_cast<size_t>(f.pin)] = now;
+                uint32_t& idx = in_index_[static_cast<size_t>(f.gate)];
+                idx = (idx & ~(1u << f.pin)) | (static_cast<uint32_t>(value) << f.pin);
+                if (!changed_[static_cast<size_t>(f.gate)]) touched_.push_back(f.gate);
+                changed_[static_cast<size_t>(f.gate)] |= 1u << f.pin;
+            }
+        }
+        // Phase 2: each touched gate evaluates its function once, on all of this instant's changes.
+        for (int g : touched_) {
+            const TimedGate& gate = gates[static_cast<size_t>(g)];
+            const uint32_t changed = changed_[static_cast<size_t>(g)];
+            changed_[static_cast<size_t>(g)] = 0;
+            const uint8_t v = (gate.table >> in_index_[static_cast<size_t>(g)]) & 1u;
+            if (v == function_[static_cast<size_t>(g)]) continue;
+            function_[static_cast<size_t>(g)] = v;
+            if (icarus) {  // an event without a value, never cancelled
+                queue_.push({icarus_out_time(g, v, now), ++seq_, gate.out_net, v});
+                continue;
+            }
+            auto& pend = pending_[static_cast<size_t>(gate.out_net)];
+            pend.clear();  // pulse rejection: the pending transition is cancelled
+            if (v == value_[static_cast<size_t>(gate.out_net)]) continue;
+            const double when = now + path_delay(g, changed, v);
+            Pending p{when, ++seq_, v};
+            pend.push_back(p);
+            queue_.push({when, p.seq, gate.out_net, v});
+        }
+        touched_.clear();
+    }
+}
+
 void EventSimulator::run(uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b, double stop_time) {
     start(a_prev, b_prev);
     if (mode_ == DelayMode::DelayLine) {
         run_delay_line(stop_time, a_prev, b_prev, a, b);
         return;
     }
-
-    for (int i = 0; i < net_.width(); ++i) {
-        const uint32_t na = (a >> i) & 1u, nb = (b >> i) & 1u;
-        if (na != ((a_prev >> i) & 1u)) schedule(net_.a_bits()[static_cast<size_t>(i)], na ? net_.launch_a(i).rise : net_.launch_a(i).fall, static_cast<uint8_t>(na));
-        if (nb != ((b_prev >> i) & 1u)) schedule(net_.b_bits()[static_cast<size_t>(i)], nb ? net_.launch_b(i).rise : net_.launch_b(i).fall, static_cast<uint8_t>(nb));
+    if (mode_ == DelayMode::SdfSim || mode_ == DelayMode::IcarusModpath) {
+        run_sdf_sim(stop_time, a_prev, b_prev, a, b);
+        return;
     }
+
+    launch_operands(a_prev, b_prev, a, b);
 
     while (!queue_.empty()) {
         Event e = queue_.top();

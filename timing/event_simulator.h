@@ -19,6 +19,25 @@
 //     Gates switch with zero delay; all changes of one instant are applied before the gates are
 //     evaluated (in topological order), so no zero-width pulses exist. This is the semantics of
 //     the time-unrolled models (timing/unrolled_model.h), which agree with it bit for bit.
+//   SdfSim: what a Verilog simulator does with an SDF-annotated netlist whose cells are modules
+//     with specify paths (IEEE 1364-2005 clause 14; docs/semantics.md gives the reading clause by
+//     clause). Each cell has a zero-delay functional output F = f(inputs); module-path delays act
+//     on changes of F. One instant is processed in two phases: (1) every net transition due now is
+//     applied; (2) every gate whose inputs changed now evaluates F once on all of them. When F
+//     changes to v, the pending output transition (if any) is cancelled -- a pulse narrower than
+//     the path delay is rejected, the default reject and error limits of 14.6 being 100% of the
+//     delay -- and, unless the output already is v, v is scheduled after the path delay: among the
+//     inputs that changed at this instant (14.3.3: the most recent input change; simultaneous ones
+//     give the shortest delay), each input's enabled paths for edge v (COND entries whose
+//     condition holds on the inputs now, 14.2.4; the unconditional entry when none does), the
+//     smallest delay. When no changed input has an enabled path, the smallest delay of the changed
+//     inputs' entries is used and counted (fallbacks()). Requires CondMode::Exact.
+//   IcarusModpath: Icarus Verilog 11's own module-path algorithm (vvp/delay.cc), only to explain
+//     the sdf-sim cross-check: when F changes, the candidates are the enabled paths whose input
+//     changed last (whether or not that change moved F; an ifnone entry only when later or alone),
+//     the output time is the smallest wake + delay, clamped to now (zero delay when no path is
+//     enabled), and an output event carries no value: at maturity it propagates F as it is then,
+//     and no event is ever cancelled. Requires CondMode::Exact.
 // Capture: product bit j takes its transitions in time order while each one's time is at most
 // T_clk - setup_j(its edge); the first late transition and all after it are missed.
 #pragma once
@@ -32,7 +51,7 @@
 
 namespace tesa {
 
-enum class DelayMode { Transport, Inertial, DelayLine };
+enum class DelayMode { Transport, Inertial, DelayLine, SdfSim, IcarusModpath };
 
 struct NetTransition {
     double time_ps;
@@ -58,6 +77,8 @@ public:
     void write_vcd(std::ostream& out, uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b) const;
 
     const TimedNetlist& netlist() const { return net_; }
+    // SdfSim: output changes so far whose changed inputs had no enabled path (see above).
+    uint64_t fallbacks() const { return fallbacks_; }
 
 private:
     struct Event {
@@ -75,6 +96,10 @@ private:
 
     void run(uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b, double stop_time);
     void run_delay_line(double stop_time, uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b);
+    void run_sdf_sim(double stop_time, uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b);
+    void launch_operands(uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b);
+    double icarus_out_time(int gate, uint8_t value, double now) const;
+    float path_delay(int gate, uint32_t changed, uint8_t value);
     void start(uint32_t a_prev, uint32_t b_prev);
     void set_net(int net, uint8_t value, double time);
     void schedule(int net, double time, uint8_t value);
@@ -105,6 +130,11 @@ private:
     std::priority_queue<int, std::vector<int>, std::greater<int>> dirty_;
     std::vector<uint8_t> is_dirty_;
     std::vector<std::vector<Pending>> pin_pending_;  // per gate*6+pin (delay-line mode)
+    std::vector<uint8_t> function_;    // SdfSim: per gate, its functional output F
+    std::vector<uint32_t> changed_;    // SdfSim: per gate, inputs changed at this instant
+    std::vector<int> touched_;         // SdfSim: gates with inputs changed at this instant
+    std::vector<double> wake_;         // IcarusModpath: per gate*6+pin, time of the last input change
+    uint64_t fallbacks_ = 0;
 };
 
 }  // namespace tesa

@@ -7,6 +7,11 @@
 //              -Tmax). Icarus 11 skips conditional (COND) IOPATH entries -- an arc OpenSTA gives
 //              only conditional delays keeps zero delay -- and INTERCONNECT, and its module-path
 //              delays are not transport delays.
+//   conditional: the sdf-sim check. One module per instance whose specify block holds that
+//              instance's delays as tesa reads them (CondMode::Exact: every COND entry a
+//              state-dependent path `if (cond) (A => Z) = (rise, fall)`, which Icarus honours;
+//              unconditional entries beside conditional ones as `ifnone`), no SDF: Icarus'
+//              own module-path scheduling (pulse rejection, delay selection) against tesa's.
 //   transport: every cell arc written out by tesa as a non-blocking intra-assignment delay
 //              (`out <= #(rise or fall) f(...)` on each input change), with tesa's per-arc delays
 //              (max over COND). Non-blocking assignments never cancel one another, unlike tesa's
@@ -25,7 +30,7 @@
 
 namespace tesa {
 
-enum class IcarusModel { Specify, Transport };
+enum class IcarusModel { Specify, Conditional, Transport };
 
 struct IcarusCheckOptions {
     IcarusModel model = IcarusModel::Specify;
@@ -40,7 +45,8 @@ struct IcarusCheckResult {
     std::vector<uint32_t> captured;  // Icarus' captured product per transition
 };
 
-// `netlist` supplies the structure and the Liberty functions, `timed` the delays (transport model)
+// `netlist` supplies the structure and the Liberty functions, `timed` the delays (transport and
+// conditional models; conditional needs CondMode::Exact)
 // and the launch/capture times (both models).
 IcarusCheckResult run_icarus_check(const GateNetlist& netlist, const TimedNetlist& timed,
                                    const IcarusCheckOptions& options);

@@ -68,7 +68,42 @@ DelayMode delay_mode(const std::string& mode) {
     if (mode == "transport") return DelayMode::Transport;
     if (mode == "inertial") return DelayMode::Inertial;
     if (mode == "delay-line") return DelayMode::DelayLine;
-    fail("--mode '" + mode + "': expected transport, inertial or delay-line");
+    if (mode == "sdf-sim") return DelayMode::SdfSim;
+    fail("--mode '" + mode + "': expected sdf-sim, transport, inertial or delay-line");
+}
+
+struct TesaVariant {
+    std::string name;
+    DelayMode mode;
+    CondMode cond;
+};
+
+// One row per tesa variant: share of the transitions where tesa captures Icarus' product.
+void report_agreement(const TimingSetup& t, const TimingConditions& base, const char* icarus_name,
+                      const IcarusCheckResult& r, const std::vector<TesaVariant>& variants, std::ostream& out) {
+    TimingConditions pc = base;
+    pc.cond = CondMode::Max;
+    const TimedNetlist plain = TimedNetlist::build(*t.netlist, *t.sdf, pc);
+    long icarus_wrong = 0;
+    for (size_t i = 0; i < r.transitions.size(); ++i)
+        icarus_wrong += r.captured[i] != plain.product(r.transitions[i].a, r.transitions[i].b);
+    for (const TesaVariant& v : variants) {
+        TimingConditions sc = base;
+        sc.cond = v.cond;
+        TimedNetlist tn = TimedNetlist::build(*t.netlist, *t.sdf, sc);
+        EventSimulator sim(tn, v.mode);
+        long agree = 0, wrong = 0;
+        for (size_t i = 0; i < r.transitions.size(); ++i) {
+            const Transition& x = r.transitions[i];
+            uint32_t p = sim.capture(x.a_prev, x.b_prev, x.a, x.b);
+            agree += p == r.captured[i];
+            wrong += p != tn.product(x.a, x.b);
+        }
+        char buf[300];
+        std::snprintf(buf, sizeof buf, "%-23s %-23s %6.2f%%  %6ld         %6ld\n", icarus_name, v.name.c_str(),
+                      100.0 * agree / static_cast<double>(r.transitions.size()), icarus_wrong, wrong);
+        out << buf;
+    }
 }
 
 int run_icarus(const po::variables_map& vm, Context& ctx) {
@@ -84,41 +119,34 @@ int run_icarus(const po::variables_map& vm, Context& ctx) {
                   static_cast<unsigned long long>(base.seed));
     ctx.out << buf;
     ctx.out << "Icarus model            tesa model              agree    wrong(Icarus)  wrong(tesa)\n";
-    for (IcarusModel im : {IcarusModel::Specify, IcarusModel::Transport}) {
-        const char* im_name = im == IcarusModel::Specify ? "specify+SDF" : "NBA transport";
+    for (IcarusModel im : {IcarusModel::Conditional, IcarusModel::Specify, IcarusModel::Transport}) {
         IcarusCheckOptions io;
         io.model = im;
         io.samples = samples;
         io.seed = base.seed;
         io.sdf = std::filesystem::absolute(t.sta.sdf);
-        io.work_dir = work / (im == IcarusModel::Specify ? "specify" : "transport");
-        // The NBA model carries tesa's max-over-COND arc delays.
+        io.work_dir = work / (im == IcarusModel::Conditional ? "conditional" : im == IcarusModel::Specify ? "specify" : "transport");
+        // The conditional model carries tesa's state-dependent delays, the NBA model its max over COND.
         TimingConditions tc = base;
-        tc.cond = CondMode::Max;
-        TimedNetlist timed = TimedNetlist::build(*t.netlist, *t.sdf, tc);
-        IcarusCheckResult r = run_icarus_check(*t.netlist, timed, io);
-        long icarus_wrong = 0;
-        for (size_t i = 0; i < r.transitions.size(); ++i)
-            icarus_wrong += r.captured[i] != timed.product(r.transitions[i].a, r.transitions[i].b);
+        tc.cond = im == IcarusModel::Conditional ? CondMode::Exact : CondMode::Max;
+        const TimedNetlist timed = TimedNetlist::build(*t.netlist, *t.sdf, tc);
+        const IcarusCheckResult r = run_icarus_check(*t.netlist, timed, io);
+        if (im == IcarusModel::Conditional) {
+            report_agreement(t, base, "specify+COND", r,
+                             {{"sdf-sim", DelayMode::SdfSim, CondMode::Exact},
+                              {"Icarus' modpath rules", DelayMode::IcarusModpath, CondMode::Exact},
+                              {"inertial, COND exact", DelayMode::Inertial, CondMode::Exact},
+                              {"transport, COND exact", DelayMode::Transport, CondMode::Exact}},
+                             ctx.out);
+            continue;
+        }
+        std::vector<TesaVariant> variants;
         for (CondMode cm : {CondMode::Max, CondMode::Unconditional, CondMode::Exact})
-            for (DelayMode dm : {DelayMode::Transport, DelayMode::Inertial}) {
-                TimingConditions sc = base;
-                sc.cond = cm;
-                TimedNetlist tn = TimedNetlist::build(*t.netlist, *t.sdf, sc);
-                EventSimulator sim(tn, dm);
-                long agree = 0, wrong = 0;
-                for (size_t i = 0; i < r.transitions.size(); ++i) {
-                    const Transition& x = r.transitions[i];
-                    uint32_t p = sim.capture(x.a_prev, x.b_prev, x.a, x.b);
-                    agree += p == r.captured[i];
-                    wrong += p != tn.product(x.a, x.b);
-                }
-                std::string tesa_name = std::string(dm == DelayMode::Transport ? "transport" : "inertial") + ", COND " +
-                                        (cm == CondMode::Max ? "max" : cm == CondMode::Unconditional ? "uncond" : "exact");
-                std::snprintf(buf, sizeof buf, "%-23s %-23s %6.2f%%  %6ld         %6ld\n", im_name, tesa_name.c_str(),
-                              100.0 * agree / samples, icarus_wrong, wrong);
-                ctx.out << buf;
-            }
+            for (DelayMode dm : {DelayMode::Transport, DelayMode::Inertial})
+                variants.push_back({std::string(dm == DelayMode::Transport ? "transport" : "inertial") + ", COND " +
+                                        (cm == CondMode::Max ? "max" : cm == CondMode::Unconditional ? "uncond" : "exact"),
+                                    dm, cm});
+        report_agreement(t, base, im == IcarusModel::Specify ? "specify+SDF" : "NBA transport", r, variants, ctx.out);
     }
     ctx.out << "work files: " << work.string() << "\n";
     return 0;
@@ -151,8 +179,13 @@ int run_sim(const po::variables_map& vm, Context& ctx) {
     TimingSetup t = prepare_timing(timing_setup_options(vm, corner));
     const double sta_period = t.sta.min_period_ps;
     TimingConditions c = conditions_from(vm, sta_period);
-    const std::string cond = vm["cond"].as<std::string>(), triple = vm["triple"].as<std::string>(),
-                      mode = vm["mode"].as<std::string>();
+    std::string cond = vm["cond"].as<std::string>();
+    const std::string triple = vm["triple"].as<std::string>(), mode = vm["mode"].as<std::string>();
+    if (mode == "sdf-sim") {  // evaluates COND entries by definition
+        if (!vm["cond"].defaulted() && cond != "exact") fail("--mode sdf-sim evaluates COND entries: it takes no --cond " + cond);
+        c.cond = CondMode::Exact;
+        cond = "exact";
+    }
     std::ostringstream head;
     if (vm.count("voltage")) {
         std::vector<VoltagePoint> pts;
@@ -219,7 +252,7 @@ Command make_timing_command() {
         "tesa timing report [--corner C]\n"
         "  Times the synthesized multiplier between DFF_X1 launch/capture registers with OpenSTA,\n"
         "  prints the critical path with its cells and the worst endpoints, writes SDF.\n"
-        "tesa timing sim --clock-scale S | --clock-ps T [--mode transport|inertial] [--cond max|exact]\n"
+        "tesa timing sim --clock-scale S | --clock-ps T [--mode sdf-sim|transport|inertial|delay-line] [--cond max|exact]\n"
         "  Simulates random (previous, current) operand transitions with the exact event-driven\n"
         "  model and reports how many captured products are wrong. --voltage V scales delays with an\n"
         "  alpha-power law fitted to the fast/typ/slow corners; --sigma adds per-instance variation.\n"
@@ -240,8 +273,9 @@ Command make_timing_command() {
             ("paths", bounded<int>("paths", Range::closed(1, 100000))->default_value(10)->value_name("N"), "worst endpoints to report")
             ("clock-scale", bounded<double>("clock-scale", Range::closed(0.1, 4.0))->default_value(1.0)->value_name("S"), "T_clk = S x OpenSTA's min period")
             ("clock-ps", bounded<double>("clock-ps", Range::closed(1, 1e6))->value_name("T"), "T_clk in ps (overrides --clock-scale)")
-            ("mode", po::value<std::string>()->default_value("transport")->value_name("transport|inertial|delay-line"),
-             "gate delay semantics (delay-line: one delay per arc, the time-unrolled models' semantics)")
+            ("mode", po::value<std::string>()->default_value("transport")->value_name("sdf-sim|transport|inertial|delay-line"),
+             "gate delay semantics (sdf-sim: an SDF-annotated Verilog simulation, COND exact; delay-line: the "
+             "time-unrolled models' per-pin delay lines)")
             ("cond", po::value<std::string>()->default_value("max")->value_name("max|exact|uncond"),
              "COND delays: max over conditions, state-dependent, or unconditional entries only (as Icarus reads SDF)")
             ("triple", po::value<std::string>()->default_value("max")->value_name("max|min"), "value of SDF (min::max) triples")

@@ -25,7 +25,8 @@ const char* kGlitchNetlist =
     "  AND2_X1 u_and (.A1(a[0]), .A2(b[0]), .ZN(p[1]));\n"
     "endmodule\n";
 
-std::string glitch_sdf(const std::string& xor_a_arcs) {
+std::string glitch_sdf(const std::string& xor_a_arcs,
+                       const std::string& and_arcs = "(IOPATH A1 ZN (30) (30)) (IOPATH A2 ZN (30) (30))") {
     std::string regs;
     for (const char* r : {"ra_0", "rb_0"})
         regs += std::string(" (CELL (CELLTYPE \"DFF_X1\") (INSTANCE ") + r +
@@ -37,7 +38,7 @@ std::string glitch_sdf(const std::string& xor_a_arcs) {
            " (CELL (CELLTYPE \"BUF_X1\") (INSTANCE u_mul/u_buf) (DELAY (ABSOLUTE (IOPATH A Z (10) (10)))))\n"
            " (CELL (CELLTYPE \"XOR2_X1\") (INSTANCE u_mul/u_x) (DELAY (ABSOLUTE " + xor_a_arcs +
            " (IOPATH B Z (40) (40)))))\n"
-           " (CELL (CELLTYPE \"AND2_X1\") (INSTANCE u_mul/u_and) (DELAY (ABSOLUTE (IOPATH A1 ZN (30) (30)) (IOPATH A2 ZN (30) (30)))))\n"
+           " (CELL (CELLTYPE \"AND2_X1\") (INSTANCE u_mul/u_and) (DELAY (ABSOLUTE " + and_arcs + ")))\n"
            ")\n";
 }
 
@@ -45,14 +46,15 @@ struct Glitch {
     LibertyLibrary lib = LibertyLibrary::read(TESA_TEST_LIBERTY);
     GateNetlist net = GateNetlist::parse(kGlitchNetlist, "glitch.v", lib);
     SdfFile sdf;
-    explicit Glitch(const std::string& arcs) : sdf(SdfFile::parse(glitch_sdf(arcs), "glitch.sdf")) {}
-    uint32_t capture(double period, DelayMode mode, CondMode cond = CondMode::Max) {
+    explicit Glitch(const std::string& arcs, const std::string& and_arcs = "(IOPATH A1 ZN (30) (30)) (IOPATH A2 ZN (30) (30))")
+        : sdf(SdfFile::parse(glitch_sdf(arcs, and_arcs), "glitch.sdf")) {}
+    uint32_t capture(double period, DelayMode mode, CondMode cond = CondMode::Max, uint32_t b = 0) {
         TimingConditions c;
         c.clock_period_ps = period;
         c.cond = cond;
         TimedNetlist t = TimedNetlist::build(net, sdf, c);
         EventSimulator sim(t, mode);
-        return sim.capture(0, 0, 1, 0);  // a: 0 -> 1 at 100 ps
+        return sim.capture(0, 0, 1, b);  // a (and b): 0 -> 1 at 100 ps
     }
 };
 
@@ -72,6 +74,30 @@ TEST(EventSimulator, CondModeExactPicksTheDelayOfTheStateAtTheInputChange) {
     // Max over conditions: the rise is due at 170, after the fall due at 150 has replaced it.
     EXPECT_EQ(g.capture(150, DelayMode::Transport, CondMode::Max) & 1u, 0u);
     EXPECT_EQ(g.capture(180, DelayMode::Transport, CondMode::Max) & 1u, 0u);
+}
+
+TEST(EventSimulator, SdfSimRejectsAPulseNarrowerThanThePathDelay) {
+    Glitch g("(IOPATH A Z (40) (40))");
+    // F of the XOR is 1 during [100, 110): the rise due at 140 is cancelled when F falls at 110.
+    EXPECT_EQ(g.capture(150, DelayMode::SdfSim, CondMode::Exact) & 1u, 0u);
+    EXPECT_EQ(g.capture(150, DelayMode::Transport, CondMode::Exact) & 1u, 1u);
+}
+
+TEST(EventSimulator, SdfSimTakesTheShortestPathOfSimultaneousInputChanges) {
+    // a and b rise together at 100 ps: IEEE 1364 14.3.3 selects the shortest of the two paths (30 ps).
+    Glitch g("(IOPATH A Z (40) (40))", "(IOPATH A1 ZN (30) (30)) (IOPATH A2 ZN (60) (60))");
+    EXPECT_EQ((g.capture(140, DelayMode::SdfSim, CondMode::Exact, 1) >> 1) & 1u, 1u) << "AND rises at 130";
+    EXPECT_EQ((g.capture(130, DelayMode::SdfSim, CondMode::Exact, 1) >> 1) & 1u, 0u) << "not before 130";
+}
+
+TEST(EventSimulator, SdfSimEvaluatesTheConditionOnTheOtherInputsNow) {
+    Glitch g("(IOPATH A Z (40) (40))",
+             "(COND (A2 == 1'b1) (IOPATH A1 ZN (30) (30))) (COND (A2 == 1'b0) (IOPATH A1 ZN (90) (90))) "
+             "(IOPATH A2 ZN (60) (60))");
+    // Simultaneous rise: A1's enabled entry is the A2 == 1 one (A2 is already 1 at the instant): 30 ps.
+    EXPECT_EQ((g.capture(140, DelayMode::SdfSim, CondMode::Exact, 1) >> 1) & 1u, 1u);
+    EXPECT_THROW(EventSimulator(TimedNetlist::build(g.net, g.sdf, TimingConditions{200}), DelayMode::SdfSim), Error)
+        << "sdf-sim needs the COND entries";
 }
 
 TEST(EventSimulator, VcdShowsThePulse) {
@@ -141,6 +167,9 @@ TEST_P(BoothNoViolation, EightBitSampleAllCorrect) {
 INSTANTIATE_TEST_SUITE_P(Modes, BoothNoViolation,
                          ::testing::Combine(::testing::Values(DelayMode::Transport, DelayMode::Inertial),
                                             ::testing::Values(CondMode::Max, CondMode::Exact)));
+INSTANTIATE_TEST_SUITE_P(SdfSim, BoothNoViolation,
+                         ::testing::Combine(::testing::Values(DelayMode::SdfSim, DelayMode::IcarusModpath),
+                                            ::testing::Values(CondMode::Exact)));
 
 // At OpenSTA's own min period, the state-dependent (COND exact) delays OpenSTA wrote never break a
 // product: the simulation sees no path longer than STA's critical path.
@@ -175,7 +204,7 @@ TEST_P(BoothAtStaPeriod, EightBitSampleAtClockScaleOneWithExactCond) {
     EXPECT_EQ(wrong, 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Modes, BoothAtStaPeriod, ::testing::Values(DelayMode::Transport, DelayMode::Inertial));
+INSTANTIATE_TEST_SUITE_P(Modes, BoothAtStaPeriod, ::testing::Values(DelayMode::Transport, DelayMode::Inertial, DelayMode::SdfSim));
 
 TEST(EventSimulator, ShortClockFailsAndEveryFailureHasAPathPastCapture) {
     const auto& tb = tesa::test::timed_booth(8);
