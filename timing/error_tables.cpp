@@ -1,6 +1,8 @@
 // error_tables.cpp -- derivation of Table III and the summary from Table II, HDF5 I/O (C++ API).
 #include "timing/error_tables.h"
 
+#include "timing/semantics.h"
+
 #include "common/error.h"
 #include "common/validate.h"
 #include "common/h5_io.h"
@@ -13,6 +15,13 @@
 #include <unistd.h>
 
 namespace tesa {
+
+void require_same_semantics(const std::vector<std::string>& files, const std::vector<const ErrorTables*>& tables) {
+    for (size_t i = 1; i < tables.size(); ++i)
+        if (tables[i]->semantics != tables[0]->semantics)
+            fail(files[i] + " was made in the " + tables[i]->semantics + " semantics but " + files[0] + " in " +
+                 tables[0]->semantics + ": tables of different semantics are not compared side by side");
+}
 
 std::string file_hash(const std::filesystem::path& file) { return bytes_hash(read_file(file)); }
 
@@ -114,6 +123,7 @@ void ErrorTables::write(const std::filesystem::path& file) const {
         attr(root, "time_step_ps", time_step_ps);
         attr(root, "corner", corner);
         attr(root, "model", model);
+        attr(root, "semantics", semantics);
         attr(root, "netlist_hash", netlist_hash);
         attr(root, "sdf_hash", sdf_hash);
         attr(root, "tesa_version", tesa_version);
@@ -159,6 +169,8 @@ void read_root_attributes(const H5::Group& root, ErrorTables& t, const std::stri
     t.time_step_ps = number("time_step_ps", Range::closed(0, 1e6));
     t.corner = read_str(root, "corner");
     t.model = read_str(root, "model");
+    t.semantics = root.attrExists("semantics") ? read_str(root, "semantics") : "delay-line";
+    parse_semantics(t.semantics, file + ": attribute 'semantics'");
     t.netlist_hash = read_str(root, "netlist_hash");
     t.sdf_hash = read_str(root, "sdf_hash");
     t.tesa_version = read_str(root, "tesa_version");

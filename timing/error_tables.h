@@ -14,8 +14,10 @@
 //   /transitions/offsets   uint64 [2^(2N)+1]  optional (tesa >= 0.1.0 characterizations): the
 //   /transitions/previous  uint16 [T]          full transition behaviour as a TransitionTable
 //   /transitions/outputs   uint16 [T]          (transition_table.h)
-//   attributes on /: width, clock_ps, clock_scale, time_step_ps, corner, model, netlist_hash,
-//   sdf_hash (FNV-1a 64 of the files' bytes, hex), tesa_version, pairs, wrong_pairs.
+//   attributes on /: width, clock_ps, clock_scale, time_step_ps, corner, model, semantics
+//   (sdf-sim | transport | delay-line, timing/semantics.h; absent in tables made before it was
+//   recorded, which are all delay-line), netlist_hash, sdf_hash (FNV-1a 64 of the files' bytes,
+//   hex), tesa_version, pairs, wrong_pairs.
 // Operands and outputs are two's-complement bit patterns (a = 0x80 is -128).
 #pragma once
 
@@ -32,6 +34,7 @@ struct ErrorTables {
     int width = 8;
     double clock_ps = 0, clock_scale = 0, time_step_ps = 0;
     std::string corner, model, netlist_hash, sdf_hash, tesa_version;
+    std::string semantics = "delay-line";  // timing/semantics.h names
     std::vector<uint32_t> offsets;
     std::vector<uint16_t> outputs;
     std::vector<uint32_t> counts;
@@ -62,6 +65,10 @@ struct ErrorTables {
 // The full transitions of a table file (hundreds of MB, so read only on request), with the file's
 // width, clock and netlist hash; throws Error naming the file if they are missing or inconsistent.
 TransitionTable read_transition_table(const std::filesystem::path& file);
+
+// Tables used side by side (one study over several clocks, say) must share their semantics: throws
+// Error naming both files and semantics otherwise. `files` and `tables` run in parallel.
+void require_same_semantics(const std::vector<std::string>& files, const std::vector<const ErrorTables*>& tables);
 
 // FNV-1a 64-bit hash of a file's bytes, as 16 hex digits.
 std::string file_hash(const std::filesystem::path& file);

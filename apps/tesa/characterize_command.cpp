@@ -45,7 +45,8 @@ int run_show(const po::variables_map& vm, Context& ctx) {
     ctx.out << "file        " << file << "\n";
     std::snprintf(buf, sizeof buf, "multiplier  N=%d, corner %s, T_clk %.1f ps (clock scale %.2f), step %.0f ps\n",
                   t.width, t.corner.c_str(), t.clock_ps, t.clock_scale, t.time_step_ps);
-    ctx.out << buf << "model       " << t.model << "; netlist " << t.netlist_hash << ", SDF " << t.sdf_hash
+    ctx.out << buf << "semantics   " << t.semantics << "\n";
+    ctx.out << "model       " << t.model << "; netlist " << t.netlist_hash << ", SDF " << t.sdf_hash
             << ", tesa " << t.tesa_version << "\n";
     std::snprintf(buf, sizeof buf, "error rate  %llu of %llu (previous, current) pairs wrong: %.6f\n",
                   static_cast<unsigned long long>(t.wrong_pairs), static_cast<unsigned long long>(t.pairs), t.error_rate());

@@ -1,6 +1,8 @@
 // commands.cpp -- the one place where sub-commands are listed, and the shared option groups.
 #include "apps/tesa/commands.h"
 
+#include "timing/semantics.h"
+
 #include "common/error.h"
 #include "timing/characterizer.h"
 
@@ -122,7 +124,8 @@ std::filesystem::path write_error_tables(const TimingSetup& t, const std::string
     tables = characterize(tn, *t.netlist, co);
     tables.clock_scale = clock_scale;
     tables.corner = corner;
-    tables.model = "delay-line, input-edge lines, max over COND";
+    tables.model = "time-unrolled, input-edge lines, max over COND";
+    tables.semantics = semantics_name(Semantics::DelayLine);
     tables.netlist_hash = file_hash(t.netlist->file());
     tables.sdf_hash = file_hash(t.sta.sdf);
     tables.tesa_version = TESA_VERSION;

@@ -18,6 +18,9 @@ std::filesystem::path run_and_write_study(const std::string& network, const Mode
     for (const auto& f : files) tables.push_back(ErrorTables::read(f));
     std::vector<const ErrorTables*> ptrs;
     for (const auto& t : tables) ptrs.push_back(&t);
+    std::vector<std::string> names;
+    for (const auto& f : files) names.push_back(f.string());
+    require_same_semantics(names, ptrs);
     const ImageSet calib = load_dataset(m.dataset, "train", data).head(qo.calibration_images);
     const QuantizedModel base = QuantizedModel::quantize(m, calib, qo);
 
@@ -28,8 +31,9 @@ std::filesystem::path run_and_write_study(const std::string& network, const Mode
                   so.activation_aware ? "EAQ/WD from activation-aware probabilities" : "EAQ/WD from Table III");
     ctx.out << buf;
     for (size_t i = 0; i < tables.size(); ++i) {
-        std::snprintf(buf, sizeof buf, "tables      %s: clock scale %.2f (%.1f ps), %s corner, error rate %.4f%%\n", files[i].string().c_str(),
-                      tables[i].clock_scale, tables[i].clock_ps, tables[i].corner.c_str(), 100 * tables[i].error_rate());
+        std::snprintf(buf, sizeof buf, "tables      %s: clock scale %.2f (%.1f ps), %s corner, %s semantics, error rate %.4f%%\n",
+                      files[i].string().c_str(), tables[i].clock_scale, tables[i].clock_ps, tables[i].corner.c_str(),
+                      tables[i].semantics.c_str(), 100 * tables[i].error_rate());
         ctx.out << buf;
     }
     const std::vector<StudyRow> rows = run_study(base, ptrs, test, so, &calib);  // profile: calibration images, never test ones

@@ -10,6 +10,7 @@
 #include "timing/event_simulator.h"
 #include "timing_test_util.h"
 
+#include <H5Cpp.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -126,6 +127,32 @@ TEST(ErrorTables, WrittenTablesReadBackAndMismatchesAreRefused) {
     EXPECT_TRUE(head.counts.empty() && head.a_held.empty());
     tesa::test::expect_error([&] { ErrorTables::read_attributes(junk); }, {junk.string(), "cannot read"});
     tesa::test::expect_error([&] { ErrorTables::read_attributes(work_dir() / "none.h5"); }, {"none.h5: no such file"});
+}
+
+TEST(ErrorTables, SemanticsIsRecordedAndTablesOfDifferentSemanticsAreNotMixed) {
+    CharRun r = characterize4(64);
+    EXPECT_EQ(r.tables.semantics, "delay-line") << "the 64-lane model's semantics";
+    r.tables.semantics = "sdf-sim";
+    const std::filesystem::path f = work_dir() / "sem.h5";
+    r.tables.write(f);
+    const ErrorTables back = ErrorTables::read_attributes(f);
+    EXPECT_EQ(back.semantics, "sdf-sim");
+    // A table written before semantics were recorded reads as delay-line, the only semantics then.
+    const std::filesystem::path f_old = work_dir() / "sem_old.h5";
+    std::filesystem::copy_file(f, f_old, std::filesystem::copy_options::overwrite_existing);
+    {
+        H5::H5File h(f_old.string(), H5F_ACC_RDWR);
+        h.openGroup("/").removeAttr("semantics");
+    }
+    const ErrorTables old = ErrorTables::read_attributes(f_old);
+    EXPECT_EQ(old.semantics, "delay-line");
+    tesa::test::expect_error([&] { require_same_semantics({f.string(), f_old.string()}, {&back, &old}); },
+                             {f_old.string(), "delay-line", "sdf-sim", "different semantics"});
+    require_same_semantics({f.string(), f.string()}, {&back, &back});
+    r.tables.semantics = "quantum";
+    const std::filesystem::path f_bad = work_dir() / "sem_bad.h5";
+    r.tables.write(f_bad);
+    tesa::test::expect_error([&] { ErrorTables::read_attributes(f_bad); }, {f_bad.string(), "semantics", "quantum"});
 }
 
 }  // namespace
