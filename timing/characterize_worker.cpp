@@ -5,16 +5,11 @@
 // usage: worker FIRST COUNT OUT THREADS
 // For every current pair c = a | b << N in [FIRST, FIRST + COUNT) it evaluates all 2^(2N) previous
 // pairs p = a_prev | b_prev << N, 64 per evaluation (lane l of group g is p = 64 g + l), and writes
-// to OUT (via OUT.tmp, renamed when complete), little-endian:
-//   header  "TESACHK3", uint32 width, uint32 first, uint32 count
-//   per c   uint32 K, K x {uint16 output, uint32 count}   distinct captured outputs, ascending
-//           uint16 a_held[2^N]  output for (a_prev = a, b_prev), indexed by b_prev
-//           uint16 b_held[2^N]  output for (a_prev, b_prev = b), indexed by a_prev
-//           uint32 T, T x {uint16 previous, uint16 output}  the previous pairs whose capture is
-//                                                          wrong, ascending (full transitions)
-//   trailer uint64 FNV-1a 64 of all bytes before it (a damaged chunk is detected and redone)
+// the chunk file OUT (format in chunk_format.h; via OUT.tmp, renamed when complete).
 #include "Vmodel.h"
 #include "verilated.h"
+
+#include "chunk_format.h"  // beside this file
 
 #include <algorithm>
 #include <atomic>
@@ -36,11 +31,7 @@ constexpr int W = TESA_WIDTH;
 constexpr uint32_t kPrev = 1u << (2 * W);   // previous pairs per current pair
 constexpr uint32_t kOps = 1u << W;
 
-struct Result {
-    std::vector<std::pair<uint16_t, uint32_t>> outputs;
-    std::vector<uint16_t> a_held, b_held;
-    std::vector<std::pair<uint16_t, uint16_t>> wrong;  // (previous pair, captured output)
-};
+using Result = tesa::ChunkPairResult;
 
 template <class Port>
 void set_lanes(Port& port, int bit, uint64_t lanes) {
@@ -134,29 +125,7 @@ int main(int argc, char** argv) {
         });
     for (auto& t : pool) t.join();
 
-    std::string data("TESACHK3", 8);
-    auto put = [&data](const void* p, size_t n) { data.append(static_cast<const char*>(p), n); };
-    const uint32_t header[3] = {static_cast<uint32_t>(W), first, count};
-    put(header, sizeof header);
-    for (const Result& r : results) {
-        const uint32_t k = static_cast<uint32_t>(r.outputs.size());
-        put(&k, 4);
-        for (const auto& [o, c] : r.outputs) {
-            put(&o, 2);
-            put(&c, 4);
-        }
-        put(r.a_held.data(), 2 * r.a_held.size());
-        put(r.b_held.data(), 2 * r.b_held.size());
-        const uint32_t t = static_cast<uint32_t>(r.wrong.size());
-        put(&t, 4);
-        for (const auto& [prev, o] : r.wrong) {
-            put(&prev, 2);
-            put(&o, 2);
-        }
-    }
-    uint64_t h = 1469598103934665603ull;  // FNV-1a 64 of everything before the trailer
-    for (unsigned char ch : data) h = (h ^ ch) * 1099511628211ull;
-    put(&h, 8);
+    const std::string data = tesa::encode_chunk(static_cast<uint32_t>(W), first, results);
 
     const std::string tmp = out + ".tmp";
     std::FILE* f = std::fopen(tmp.c_str(), "wb");

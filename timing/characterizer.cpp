@@ -5,11 +5,13 @@
 #include "common/error.h"
 #include "common/file_util.h"
 #include "common/process.h"
+#include "timing/sdf_sim_engine.h"
 #include "timing/unrolled_model.h"
 
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 
 namespace tesa {
 
@@ -42,7 +44,8 @@ std::filesystem::path build_worker(const UnrolledModel& m, const CharacterizeOpt
     const std::filesystem::path obj = o.work_dir / "obj";
     const std::filesystem::path model = o.work_dir / "model.v";
     const std::string verilog = m.verilog("model", 64);
-    const std::string stamp = std::to_string(std::hash<std::string>{}(verilog + read_file(o.worker_source) + o.cflags));
+    const std::string stamp = std::to_string(std::hash<std::string>{}(
+        verilog + read_file(o.worker_source) + read_file(o.worker_source.parent_path() / "chunk_format.h") + o.cflags));
     const std::filesystem::path worker = obj / "worker", stamp_file = o.work_dir / "worker.stamp";
     if (std::filesystem::exists(worker) && std::filesystem::exists(stamp_file) && read_file(stamp_file) == stamp)
         return worker;
@@ -132,16 +135,16 @@ void append_chunk(const std::string& data, const std::string& name, uint32_t fir
     if (rd.pos != rd.end) fail(name + ": " + std::to_string(rd.end - rd.pos) + " bytes after the last current pair");
 }
 
-ErrorTables characterize(const TimedNetlist& timed, const GateNetlist& netlist, const CharacterizeOptions& o) {
-    if (o.chunk < 1) fail("characterize: chunks of at least one current pair");
-    if (o.threads < 1 || o.threads > 1024) fail("characterize: " + std::to_string(o.threads) + " threads (1 .. 1024)");
-    const UnrolledModel m = UnrolledModel::build(timed, netlist);
-    std::filesystem::create_directories(o.work_dir / "chunks");
-    const std::filesystem::path worker = build_worker(m, o);
-    const int w = m.width();
+namespace {
+
+// The chunked run shared by every engine: chunk k of `chunk` current pairs is file
+// chunks/chunk_<k>.bin; a complete, undamaged one is reused, anything else computed again by
+// `compute(first, count, file)`; then all chunks are read back into the tables.
+ErrorTables run_chunks(int w, double clock_ps, double step_ps, const CharacterizeOptions& o,
+                       const std::function<void(uint32_t, uint32_t, const std::filesystem::path&)>& compute) {
     const uint32_t ops = 1u << w, cur_pairs = ops * ops, chunk = std::min(o.chunk, cur_pairs);
     const uint32_t chunks = (cur_pairs + chunk - 1) / chunk;
-
+    std::filesystem::create_directories(o.work_dir / "chunks");
     using Clock = std::chrono::steady_clock;
     const auto t0 = Clock::now();
     uint32_t done = 0, reused = 0;
@@ -158,9 +161,7 @@ ErrorTables characterize(const TimedNetlist& timed, const GateNetlist& netlist, 
             if (o.progress) o.progress("characterize: " + f.string() + ": " + problem + "; computing the chunk again");
             std::filesystem::remove(f, ec);
         }
-        ProcessResult r = run_process({worker.string(), std::to_string(first), std::to_string(count), f.string(),
-                                       std::to_string(o.threads)});
-        if (r.exit_code != 0) fail("characterization worker failed on chunk " + std::to_string(k) + ":\n" + r.output);
+        compute(first, count, f);
         ++done;
         if (o.progress) {
             const double el = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -172,10 +173,9 @@ ErrorTables characterize(const TimedNetlist& timed, const GateNetlist& netlist, 
             o.progress(line);
         }
     }
-
     ErrorTables t = empty_chunk_tables(w);
-    t.clock_ps = timed.conditions().clock_period_ps;
-    t.time_step_ps = m.step_ps();
+    t.clock_ps = clock_ps;
+    t.time_step_ps = step_ps;
     for (uint32_t k = 0; k < chunks; ++k) {
         const uint32_t first = k * chunk, count = std::min(chunk, cur_pairs - first);
         const std::filesystem::path f = o.work_dir / "chunks" / ("chunk_" + std::to_string(k) + ".bin");
@@ -184,6 +184,42 @@ ErrorTables characterize(const TimedNetlist& timed, const GateNetlist& netlist, 
     }
     t.derive();
     t.transitions.clock_ps = t.clock_ps;
+    return t;
+}
+
+void check_options(const CharacterizeOptions& o) {
+    if (o.chunk < 1) fail("characterize: chunks of at least one current pair");
+    if (o.threads < 1 || o.threads > 1024) fail("characterize: " + std::to_string(o.threads) + " threads (1 .. 1024)");
+}
+
+}  // namespace
+
+ErrorTables characterize(const TimedNetlist& timed, const GateNetlist& netlist, const CharacterizeOptions& o) {
+    check_options(o);
+    const UnrolledModel m = UnrolledModel::build(timed, netlist);
+    std::filesystem::create_directories(o.work_dir);
+    const std::filesystem::path worker = build_worker(m, o);
+    ErrorTables t = run_chunks(m.width(), timed.conditions().clock_period_ps, m.step_ps(), o,
+                               [&](uint32_t first, uint32_t count, const std::filesystem::path& f) {
+        ProcessResult r = run_process({worker.string(), std::to_string(first), std::to_string(count), f.string(),
+                                       std::to_string(o.threads)});
+        if (r.exit_code != 0) fail("characterization worker failed on " + f.filename().string() + ":\n" + r.output);
+    });
+    t.semantics = "delay-line";
+    return t;
+}
+
+ErrorTables characterize_sdf_sim(const TimedNetlist& timed, const CharacterizeOptions& o, SdfSimEngineStats* stats) {
+    check_options(o);
+    if (o.progress) o.progress("characterize: building the sdf-sim lane program (bound + exact engine, in process)");
+    const SdfSimEngine engine(timed);
+    SdfSimEngineStats st;
+    ErrorTables t = run_chunks(timed.width(), timed.conditions().clock_period_ps, timed.conditions().time_step_ps, o,
+                               [&](uint32_t first, uint32_t count, const std::filesystem::path& f) {
+        write_file_atomic(f, engine.chunk(first, count, o.threads, &st));
+    });
+    t.semantics = "sdf-sim";
+    if (stats) *stats = st;
     return t;
 }
 

@@ -1,7 +1,8 @@
 // characterizer.h -- exhaustive characterization of the timed multiplier: every (previous,
-// current) operand pair through the 64-lane time-unrolled model, compiled with Verilator together
-// with timing/characterize_worker.cpp, in chunks of current pairs that survive interruption
-// (finished chunks are files; a rerun computes only the missing ones).
+// current) operand pair, in chunks of current pairs that survive interruption (finished chunks
+// are files, format in timing/chunk_format.h; a rerun computes only the missing ones). Delay-line
+// semantics: the 64-lane time-unrolled model compiled with Verilator together with
+// timing/characterize_worker.cpp; sdf-sim: the in-process engine of timing/sdf_sim_engine.h.
 #pragma once
 
 #include "timing/error_tables.h"
@@ -32,7 +33,14 @@ ErrorTables empty_chunk_tables(int width);
 void append_chunk(const std::string& data, const std::string& name, uint32_t first, uint32_t count, ErrorTables& t);
 
 // Fills every field of the returned tables except the provenance strings (corner, hashes, ...),
-// which the caller sets before writing.
+// which the caller sets before writing. The delay-line semantics (TimingConditions with COND max).
 ErrorTables characterize(const TimedNetlist& timed, const GateNetlist& netlist, const CharacterizeOptions& options);
+
+struct SdfSimEngineStats;
+// The same in the sdf-sim semantics (timed with CondMode::Exact), computed in process by
+// timing/sdf_sim_engine.h with the same chunk files, resume and progress; worker_source and
+// cflags are not used.
+ErrorTables characterize_sdf_sim(const TimedNetlist& timed, const CharacterizeOptions& options,
+                                 SdfSimEngineStats* stats = nullptr);
 
 }  // namespace tesa

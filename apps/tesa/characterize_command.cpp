@@ -21,7 +21,7 @@ int run_characterize(const po::variables_map& vm, Context& ctx) {
     ErrorTables tables;
     std::filesystem::path file =
         write_error_tables(t, so.corner_name, scale, vm["time-step"].as<double>(), so.out, vm["threads"].as<int>(),
-                           static_cast<uint32_t>(vm["chunk"].as<int>()), ctx, tables);
+                           static_cast<uint32_t>(vm["chunk"].as<int>()), ctx, tables, vm["semantics"].as<std::string>());
     if (vm.count("table")) {
         const std::filesystem::path to = vm["table"].as<std::string>();
         if (to.has_parent_path()) std::filesystem::create_directories(to.parent_path());
@@ -29,9 +29,9 @@ int run_characterize(const po::variables_map& vm, Context& ctx) {
         file = to;
     }
     char buf[300];
-    std::snprintf(buf, sizeof buf, "characterized %llu pairs at T_clk %.1f ps (%.2f x %.1f ps, %s): error rate %.6f\n",
+    std::snprintf(buf, sizeof buf, "characterized %llu pairs at T_clk %.1f ps (%.2f x %.1f ps, %s, %s semantics): error rate %.6f\n",
                   static_cast<unsigned long long>(tables.pairs), tables.clock_ps, scale, t.sta.min_period_ps,
-                  so.corner_name.c_str(), tables.error_rate());
+                  so.corner_name.c_str(), tables.semantics.c_str(), tables.error_rate());
     ctx.out << buf << "tables: " << file.string() << "\n";
     return 0;
 }
@@ -112,9 +112,11 @@ Command make_characterize_command() {
     c.name = "characterize";
     c.summary = "exhaustive error tables of the timed multiplier: all (previous, current) pairs -> HDF5";
     c.description =
-        "Builds the 64-lane time-unrolled delay-line model at --clock-scale (of OpenSTA's min period at\n"
-        "--corner), compiles it with Verilator, runs every (previous, current) operand pair in chunks\n"
-        "(an interrupted run resumes: finished chunks are kept), and writes Table II (distinct outputs\n"
+        "Runs every (previous, current) operand pair of the timed multiplier at --clock-scale (of OpenSTA's\n"
+        "min period at --corner) in the chosen --semantics: delay-line (the 64-lane time-unrolled model,\n"
+        "compiled with Verilator) or sdf-sim (an SDF-annotated gate-level simulation's rules; in process:\n"
+        "a sound stability bound, the exact lane program for what it cannot prove). Chunks make an\n"
+        "interrupted run resume (finished chunks are kept). Writes Table II (distinct outputs\n"
         "and counts per current pair), Table III (per-weight error probability, both ports), the\n"
         "stationary sub-tables, the full transitions (the wrong captures; what `tesa gemm --backend fast`\n"
         "looks up) and a summary to <out>/tables/ (schema: timing/error_tables.h).";
@@ -125,6 +127,8 @@ Command make_characterize_command() {
             ("netlist", po::value<std::string>()->value_name("FILE"), "mapped netlist (default: synthesize at typ)")
             ("clock-scale", bounded<double>("clock-scale", Range::closed(0.1, 4.0))->default_value(0.8)->value_name("S"), "T_clk = S x OpenSTA's min period")
             ("time-step", bounded<double>("time-step", Range::closed(1, 100))->default_value(10.0)->value_name("PS"), "time step of the unrolled model")
+            ("semantics", po::value<std::string>()->default_value("delay-line")->value_name("delay-line|sdf-sim"),
+             "timing semantics of the tables (timing/semantics.h; recorded in the file)")
             ("threads", bounded<int>("threads", Range::closed(1, kMaxThreads))->default_value(2)->value_name("N"), "worker threads")
             ("chunk", bounded<int>("chunk", Range::closed(1, 65536))->default_value(256)->value_name("N"), "current pairs per resumable chunk")
             ("table", po::value<std::string>()->value_name("FILE"), "also copy the HDF5 tables to FILE");

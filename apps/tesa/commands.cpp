@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "timing/characterizer.h"
+#include "timing/sdf_sim_engine.h"
 
 #include <cmath>
 #include <cstdio>
@@ -109,23 +110,38 @@ TimingSetupOptions timing_setup_options(const po::variables_map& vm, const std::
 
 std::filesystem::path write_error_tables(const TimingSetup& t, const std::string& corner, double clock_scale,
                                          double time_step, const std::filesystem::path& out, int threads,
-                                         uint32_t chunk, Context& ctx, ErrorTables& tables) {
+                                         uint32_t chunk, Context& ctx, ErrorTables& tables, const std::string& semantics) {
+    const Semantics sem = parse_semantics(semantics, "--semantics");
+    if (sem == Semantics::Transport)
+        fail("--semantics transport: exhaustive tables are made in sdf-sim or delay-line (transport has no fast "
+             "engine yet; `tesa timing sim --mode transport` samples it)");
     TimingConditions c;
     c.clock_period_ps = clock_scale * t.sta.min_period_ps;
     c.time_step_ps = time_step;
+    c.cond = cond_mode_of(sem);
     TimedNetlist tn = TimedNetlist::build(*t.netlist, *t.sdf, c);
-    const std::filesystem::path file = error_tables_file(out, t.netlist->module_name(), tn.width(), corner, clock_scale, time_step);
+    const std::filesystem::path file =
+        error_tables_file(out, t.netlist->module_name(), tn.width(), corner, clock_scale, time_step, semantics);
     CharacterizeOptions co;
     co.work_dir = out / "characterize" / file.stem();
     co.worker_source = std::filesystem::path(source_dir()) / "timing" / "characterize_worker.cpp";
     co.threads = threads;
     co.chunk = chunk;
     co.progress = [&ctx](const std::string& line) { ctx.err << line << std::endl; };
-    tables = characterize(tn, *t.netlist, co);
+    if (sem == Semantics::SdfSim) {
+        SdfSimEngineStats st;
+        tables = characterize_sdf_sim(tn, co, &st);
+        tables.model = "sdf-sim lane program, stability bound + exact evaluation";
+        if (st.transitions)
+            ctx.err << "characterize: " << st.exact << " of " << st.transitions
+                    << " transitions computed now went through the exact program (the bound proved the rest)" << std::endl;
+    } else {
+        tables = characterize(tn, *t.netlist, co);
+        tables.model = "time-unrolled, input-edge lines, max over COND";
+    }
+    tables.semantics = semantics_name(sem);
     tables.clock_scale = clock_scale;
     tables.corner = corner;
-    tables.model = "time-unrolled, input-edge lines, max over COND";
-    tables.semantics = semantics_name(Semantics::DelayLine);
     tables.netlist_hash = file_hash(t.netlist->file());
     tables.sdf_hash = file_hash(t.sta.sdf);
     tables.tesa_version = TESA_VERSION;
@@ -134,10 +150,12 @@ std::filesystem::path write_error_tables(const TimingSetup& t, const std::string
 }
 
 std::filesystem::path error_tables_file(const std::filesystem::path& out, const std::string& top, int width,
-                                        const std::string& corner, double clock_scale, double time_step) {
+                                        const std::string& corner, double clock_scale, double time_step,
+                                        const std::string& semantics) {
     char tag[64];
     std::snprintf(tag, sizeof tag, "_s%.2f_step%.2f", clock_scale, time_step);
-    return out / "tables" / (top + "_w" + std::to_string(width) + "_" + corner + tag + ".h5");
+    const std::string sem = semantics == "delay-line" ? "" : "_" + semantics;
+    return out / "tables" / (top + "_w" + std::to_string(width) + "_" + corner + tag + sem + ".h5");
 }
 
 std::string fmt(const char* format, double v) {

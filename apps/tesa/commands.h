@@ -58,14 +58,18 @@ std::string check_corner(const std::string& corner);
 // Timing set-up of the design options at `corner` (--liberty applies when corner is --corner).
 TimingSetupOptions timing_setup_options(const po::variables_map& vm, const std::string& corner);
 
-// Where write_error_tables puts the tables of module `top` (width, corner, clock scale, step).
+// Where write_error_tables puts the tables of module `top` (width, corner, clock scale, step,
+// semantics name; delay-line tables keep the name they had before semantics were recorded).
 std::filesystem::path error_tables_file(const std::filesystem::path& out, const std::string& top, int width,
-                                        const std::string& corner, double clock_scale, double time_step);
+                                        const std::string& corner, double clock_scale, double time_step,
+                                        const std::string& semantics = "delay-line");
 
 // Exhaustive characterization at clock_scale x OpenSTA's min period; tables with their provenance
 // written to <out>/tables/<name>.h5 (returned), work files under <out>/characterize/<name>.
+// `semantics`: delay-line or sdf-sim (timing/semantics.h).
 std::filesystem::path write_error_tables(const TimingSetup& t, const std::string& corner, double clock_scale,
                                          double time_step, const std::filesystem::path& out, int threads,
-                                         uint32_t chunk, Context& ctx, ErrorTables& tables);
+                                         uint32_t chunk, Context& ctx, ErrorTables& tables,
+                                         const std::string& semantics = "delay-line");
 
 }  // namespace tesa::cli

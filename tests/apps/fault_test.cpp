@@ -108,11 +108,14 @@ int kill_and_resume(const std::vector<std::string>& args, const std::string& pro
     return killed;
 }
 
-std::vector<std::string> characterize_args(const fs::path& out) {
-    return {"characterize", "--width", "4", "--clock-scale", "0.8", "--chunk", "8", "--threads", "1", "--out", out.string()};
+std::vector<std::string> characterize_args(const fs::path& out, const std::string& semantics = "delay-line") {
+    return {"characterize", "--width", "4", "--clock-scale", "0.8", "--chunk", "8", "--threads", "1", "--semantics", semantics,
+            "--out", out.string()};
 }
 
-fs::path tables_file(const fs::path& out) { return out / "tables" / "booth_mul_w4_typ_s0.80_step10.00.h5"; }
+fs::path tables_file(const fs::path& out, const std::string& semantics = "delay-line") {
+    return out / "tables" / ("booth_mul_w4_typ_s0.80_step10.00" + (semantics == "delay-line" ? "" : "_" + semantics) + ".h5");
+}
 
 void expect_same_tables(const fs::path& a, const fs::path& b) {
     const tesa::ErrorTables x = tesa::ErrorTables::read(a), y = tesa::ErrorTables::read(b);
@@ -138,6 +141,17 @@ TEST(Faults, CharacterizeKilledAtRandomInstantsResumesToTheSameTables) {
     std::printf("characterize: %d of 4 runs killed mid-way (uninterrupted run %.1f s), resumed to the same tables\n", killed, ref.seconds);
     EXPECT_EQ(killed, 4) << "every kill lands while the command runs";
     expect_same_tables(tables_file(t.path / "ref"), tables_file(t.path / "killed"));
+}
+
+TEST(Faults, SdfSimCharacterizeKilledAtRandomInstantsResumesToTheSameTables) {
+    // The in-process engine writes the same chunk files as the worker: the same resume guarantee.
+    TempDir t;
+    const Child ref = run_tesa_binary(characterize_args(t.path / "ref", "sdf-sim"), -1, t.path / "ref.log");
+    ASSERT_TRUE(succeeded(ref)) << ref.log;
+    EXPECT_EQ(tesa::ErrorTables::read(tables_file(t.path / "ref", "sdf-sim")).semantics, "sdf-sim");
+    const int killed = kill_and_resume(characterize_args(t.path / "killed", "sdf-sim"), "characterize: chunk ", 5, 4, 18, t.path / "killed.log");
+    EXPECT_EQ(killed, 4) << "every kill lands while the command runs";
+    expect_same_tables(tables_file(t.path / "ref", "sdf-sim"), tables_file(t.path / "killed", "sdf-sim"));
 }
 
 TEST(Faults, ADamagedChunkIsDetectedAndComputedAgain) {

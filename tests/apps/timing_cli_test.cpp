@@ -69,6 +69,26 @@ TEST(TimingCli, BadTimingOptionsAreClearErrors) {
     CliRun v = tesa({"timing", "sim", "--width", "4", "--voltage", "0.5"}, out);
     EXPECT_EQ(v.code, 1);
     EXPECT_TRUE(contains(v.err, "threshold")) << v.err;
+    CliRun c = tesa({"timing", "sim", "--width", "4", "--mode", "sdf-sim", "--cond", "max"}, out);
+    EXPECT_EQ(c.code, 1);
+    EXPECT_TRUE(contains(c.err, "sdf-sim evaluates COND")) << c.err;
+    CliRun s = tesa({"characterize", "--width", "4", "--semantics", "quantum"}, out);
+    EXPECT_EQ(s.code, 1);
+    EXPECT_TRUE(contains(s.err, "--semantics 'quantum'")) << s.err;
+    CliRun t = tesa({"characterize", "--width", "4", "--semantics", "transport"}, out);
+    EXPECT_EQ(t.code, 1);
+    EXPECT_TRUE(contains(t.err, "no fast engine")) << t.err;
+}
+
+TEST(TimingCli, SdfSimTablesRecordTheirSemanticsAndShowPrintsIt) {
+    fs::path out = scratch("sdfsim");
+    CliRun c = tesa({"characterize", "--width", "4", "--clock-scale", "0.7", "--semantics", "sdf-sim", "--time-step", "5"}, out);
+    ASSERT_EQ(c.code, 0) << c.err;
+    EXPECT_TRUE(contains(c.out, "sdf-sim semantics")) << c.out;
+    const fs::path f = out / "tables" / "booth_mul_w4_typ_s0.70_step5.00_sdf-sim.h5";
+    std::ostringstream o, e;
+    ASSERT_EQ(tesa::cli::run({"tables", "show", f.string()}, o, e), 0) << e.str();
+    EXPECT_TRUE(contains(o.str(), "semantics   sdf-sim")) << o.str();
 }
 
 }  // namespace

@@ -1,0 +1,152 @@
+// The sdf-sim lane program against the event-driven reference in DelayMode::SdfSim over the same
+// timed netlist (CondMode::Exact, delays on the same step): every 4-bit transition, random 8-bit.
+#include "timing/sdf_sim_model.h"
+#include "timing/sdf_sim_engine.h"
+
+#include "timing/event_simulator.h"
+#include "timing_test_util.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+using namespace tesa;
+
+namespace {
+
+TimedNetlist timed(int width, double scale, double step) {
+    const auto& tb = tesa::test::timed_booth(width);
+    TimingConditions c;
+    c.clock_period_ps = scale * tb.setup.sta.min_period_ps;
+    c.cond = CondMode::Exact;
+    c.time_step_ps = step;
+    return TimedNetlist::build(*tb.setup.netlist, *tb.setup.sdf, c);
+}
+
+// Captured products of up to 64 transitions as lanes of one evaluation.
+std::vector<uint32_t> run_lanes(const LaneProgram& p, int n, const std::vector<std::array<uint32_t, 4>>& tr) {
+    std::vector<uint64_t> in(static_cast<size_t>(4 * n), 0), out(static_cast<size_t>(2 * n)), scratch;
+    for (size_t l = 0; l < tr.size(); ++l)
+        for (int q = 0; q < 4; ++q)
+            for (int i = 0; i < n; ++i) in[static_cast<size_t>(q * n + i)] |= static_cast<uint64_t>((tr[l][static_cast<size_t>(q)] >> i) & 1u) << l;
+    p.evaluate(in.data(), out.data(), scratch);
+    std::vector<uint32_t> r(tr.size(), 0);
+    for (size_t l = 0; l < tr.size(); ++l)
+        for (int j = 0; j < 2 * n; ++j) r[l] |= static_cast<uint32_t>((out[static_cast<size_t>(j)] >> l) & 1u) << j;
+    return r;
+}
+
+long mismatches(const TimedNetlist& t, const LaneProgram& p, const std::vector<std::array<uint32_t, 4>>& all, long* wrong) {
+    EventSimulator ref(t, DelayMode::SdfSim);
+    long bad = 0;
+    for (size_t base = 0; base < all.size(); base += 64) {
+        std::vector<std::array<uint32_t, 4>> chunk(all.begin() + static_cast<long>(base), all.begin() + static_cast<long>(std::min(all.size(), base + 64)));
+        const auto got = run_lanes(p, t.width(), chunk);
+        for (size_t l = 0; l < chunk.size(); ++l) {
+            const auto& x = chunk[l];
+            const uint32_t want = ref.capture(x[0], x[1], x[2], x[3]);
+            bad += got[l] != want;
+            *wrong += want != t.product(x[2], x[3]);
+        }
+    }
+    return bad;
+}
+
+class SdfSimModel4 : public ::testing::TestWithParam<std::tuple<double, double>> {};
+
+TEST_P(SdfSimModel4, EqualsTheReferenceOnEveryTransition) {
+    const auto [scale, step] = GetParam();
+    TimedNetlist t = timed(4, scale, step);
+    SdfSimModelStats st;
+    LaneProgram p = build_sdf_sim_program(t, &st);
+    std::vector<std::array<uint32_t, 4>> all;
+    for (uint32_t x = 0; x < (1u << 16); ++x) all.push_back({x & 15, (x >> 4) & 15, (x >> 8) & 15, x >> 12});
+    long wrong = 0;
+    EXPECT_EQ(mismatches(t, p, all, &wrong), 0) << p.logic_ops() << " ops";
+    EXPECT_GT(wrong, 0) << "the clock must be short enough to matter";
+}
+
+INSTANTIATE_TEST_SUITE_P(Clocks, SdfSimModel4, ::testing::Values(std::make_tuple(0.8, 5.0), std::make_tuple(0.6, 5.0), std::make_tuple(0.6, 10.0), std::make_tuple(0.5, 1.0)));
+
+TEST(SdfSimModel, EqualsTheReferenceOnRandomEightBitTransitions) {
+    for (double scale : {0.8, 0.9}) {
+        TimedNetlist t = timed(8, scale, 10);
+        LaneProgram p = build_sdf_sim_program(t);
+        std::mt19937_64 rng(21);
+        std::vector<std::array<uint32_t, 4>> all;
+        for (int i = 0; i < 3000; ++i) {
+            const uint64_t r = rng();
+            all.push_back({static_cast<uint32_t>(r & 255), static_cast<uint32_t>((r >> 8) & 255), static_cast<uint32_t>((r >> 16) & 255), static_cast<uint32_t>((r >> 24) & 255)});
+        }
+        long wrong = 0;
+        EXPECT_EQ(mismatches(t, p, all, &wrong), 0) << "clock scale " << scale << ", " << p.logic_ops() << " ops";
+        if (scale == 0.8) {
+            EXPECT_GT(wrong, 0);
+        }
+    }
+}
+
+}  // namespace
+
+namespace {
+
+// Every pair of the 4-bit multiplier through the engine (bound + exact program) against the
+// reference, and the bound never proves a transition the reference gets wrong.
+TEST(SdfSimEngine, FourBitChunkEqualsTheReferenceAndTheBoundIsSound) {
+    for (double scale : {0.7, 0.5}) {
+        TimedNetlist t = timed(4, scale, 5);
+        SdfSimEngine engine(t);
+        EventSimulator ref(t, DelayMode::SdfSim);
+        SdfSimEngineStats st;
+        long mismatches = 0, unsound = 0, wrong = 0;
+        for (uint32_t cur = 0; cur < 256; ++cur) {
+            ChunkPairResult r;
+            engine.characterize(cur, r, st);
+            const uint32_t a = cur & 15, b = cur >> 4;
+            std::vector<uint16_t> got(256, static_cast<uint16_t>(t.product(a, b)));
+            for (const auto& [prev, out] : r.wrong) got[prev] = out;
+            uint64_t total = 0;
+            for (const auto& oc : r.outputs) total += oc.second;
+            EXPECT_EQ(total, 256u);
+            for (uint32_t prev = 0; prev < 256; ++prev) {
+                const uint32_t want = ref.capture(prev & 15, prev >> 4, a, b);
+                mismatches += got[prev] != want;
+                wrong += want != t.product(a, b);
+                unsound += want != t.product(a, b) && engine.proves(prev & 15, prev >> 4, a, b);
+                if ((prev & 15) == a) {
+                    EXPECT_EQ(r.a_held[prev >> 4], want);
+                }
+                if ((prev >> 4) == b) {
+                    EXPECT_EQ(r.b_held[prev & 15], want);
+                }
+            }
+        }
+        EXPECT_EQ(mismatches, 0) << "clock scale " << scale;
+        EXPECT_EQ(unsound, 0);
+        EXPECT_GT(wrong, 0);
+        EXPECT_EQ(st.wrong, static_cast<uint64_t>(wrong));
+        EXPECT_LT(st.exact, st.transitions) << "the bound proves some transitions";
+        EXPECT_GE(st.exact, st.wrong);
+    }
+}
+
+TEST(SdfSimEngine, BoundIsSoundOnRandomEightBitTransitions) {
+    for (double scale : {0.8, 0.9}) {
+        TimedNetlist t = timed(8, scale, 10);
+        SdfSimEngine engine(t);
+        EventSimulator ref(t, DelayMode::SdfSim);
+        std::mt19937_64 rng(5);
+        long proven = 0, unsound = 0;
+        for (int i = 0; i < 4000; ++i) {
+            const uint64_t r = rng();
+            const uint32_t ap = r & 255, bp = (r >> 8) & 255, a = (r >> 16) & 255, b = (r >> 24) & 255;
+            const bool p = engine.proves(ap, bp, a, b);
+            proven += p;
+            unsound += p && ref.capture(ap, bp, a, b) != t.product(a, b);
+        }
+        EXPECT_EQ(unsound, 0) << "clock scale " << scale;
+        EXPECT_GT(proven, 3000) << "the bound proves most transitions";
+    }
+}
+
+}  // namespace

@@ -1,0 +1,263 @@
+// sdf_sim_engine.cpp -- the stability bound in 16-bit lanes (vectorised by the compiler; an
+// AVX2 clone where the CPU has it, same bits), the exact lane program on the unproven rest, and
+// the per-current-pair bookkeeping of the chunk format.
+#include "timing/sdf_sim_engine.h"
+
+#include "common/error.h"
+#include "timing/sdf_sim_model.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <thread>
+
+namespace tesa {
+
+namespace {
+
+constexpr int kLanes = 256;          // previous pairs per bound block and per exact evaluation
+constexpr int16_t kNeverTick = -16000;  // "never changes": below every tick, with room for sums
+constexpr int kMaxTick = 8000;
+
+
+// 16 lanes of ticks; kLanes / 16 of them per net.
+typedef int16_t Ticks __attribute__((vector_size(32)));
+constexpr int kVecs = kLanes / 16;
+
+// Lane-wise max / min (macros: a function taking 32-byte vectors draws GCC's ABI note in the
+// non-AVX clone).
+#define TESA_VMAX(x, y) ((x) > (y) ? (x) : (y))
+#define TESA_VMIN(x, y) ((x) < (y) ? (x) : (y))
+
+}  // namespace
+
+struct SdfSimEngine::Scratch {
+    LaneBuffer stab_buf;              // [net][kLanes] ticks (16-bit), 32-byte aligned
+    uint16_t proven[kLanes / 16];     // per 16 lanes: bit l set when lane l is proven correct
+    std::vector<uint32_t> counts;     // per output pattern, zero between current pairs
+    std::vector<uint16_t> touched;
+    std::vector<uint32_t> pending;    // unproven previous pairs awaiting the exact program
+    LaneBuffer in, out, slots;
+};
+
+SdfSimEngine::SdfSimEngine(const TimedNetlist& timed) : timed_(timed), width_(timed.width()) {
+    code_ = build_sdf_sim_program(timed).code();
+    const double step = timed.conditions().time_step_ps;
+    auto tick = [step](double ps) { return static_cast<int>(std::llround(ps / step)); };
+    auto limit_tick = [step](double ps) { return static_cast<int>(std::floor(ps / step + 1e-6)); };
+    if (timed.static_arrival_ps() / step >= kMaxTick)
+        fail("sdf-sim engine: the longest path is " + std::to_string(static_cast<int>(timed.static_arrival_ps() / step)) +
+             " ticks (at most " + std::to_string(kMaxTick) + "); use a larger --time-step");
+    for (int v = 0; v < 2; ++v) {
+        for (int i = 0; i < width_; ++i) launch_tick_[v].push_back(static_cast<int16_t>(tick(v ? timed.launch_a(i).rise : timed.launch_a(i).fall)));
+        for (int i = 0; i < width_; ++i) launch_tick_[v].push_back(static_cast<int16_t>(tick(v ? timed.launch_b(i).rise : timed.launch_b(i).fall)));
+    }
+    for (int j = 0; j < 2 * width_; ++j) {
+        const int t = std::min(limit_tick(timed.capture_limit(j).rise), limit_tick(timed.capture_limit(j).fall));
+        capture_tick_.push_back(static_cast<int16_t>(std::clamp(t, -kMaxTick, kMaxTick)));
+    }
+    for (const TimedGate& g : timed.gates()) {
+        GateData d;
+        d.out = g.out_net;
+        d.n_in = g.n_in;
+        for (int k = 0; k < g.n_in; ++k) {
+            d.in[k] = g.in_net[k];
+            for (int v = 0; v < 2; ++v) {
+                int m = tick(v ? g.arc[k].rise : g.arc[k].fall);
+                for (const auto& ca : g.cond_arcs[k]) m = std::max(m, tick(v ? ca.delay.rise : ca.delay.fall));
+                d.dmax[v][k] = static_cast<int16_t>(m);
+            }
+        }
+        // Per input combination: the care masks of the implicants of f or ~f containing it, minimal ones.
+        const uint32_t combos = 1u << g.n_in;
+        d.cubes.resize(combos);
+        for (uint32_t idx = 0; idx < combos; ++idx) {
+            const uint64_t value = (g.table >> idx) & 1u;
+            std::vector<uint8_t> found;
+            for (uint32_t care = 0; care < combos; ++care) {  // care 0: a constant function
+                bool implicant = true;
+                for (uint32_t x = 0; x < combos && implicant; ++x)
+                    if ((x & care) == (idx & care) && ((g.table >> x) & 1u) != value) implicant = false;
+                if (implicant) found.push_back(static_cast<uint8_t>(care));
+            }
+            for (uint8_t c : found) {
+                bool minimal = true;
+                for (uint8_t o : found)
+                    if (o != c && (o & c) == o) minimal = false;
+                if (minimal) d.cubes[idx].push_back(c);
+            }
+        }
+        gates_.push_back(std::move(d));
+    }
+}
+
+
+__attribute__((target_clones("avx2", "default")))
+void SdfSimEngine::bound_block(uint32_t cur, uint32_t prev_first, const std::vector<uint8_t>& nv, Scratch& s) const {
+    const int n = width_;
+    Ticks* stab = reinterpret_cast<Ticks*>(s.stab_buf.data());
+    // Operand bits: a 0..N-1, b N..2N-1 (bit q of both pair indices); lane l is prev_first + l.
+    for (int q = 0; q < 2 * n; ++q) {
+        const int net = q < n ? timed_.a_bits()[static_cast<size_t>(q)] : timed_.b_bits()[static_cast<size_t>(q - n)];
+        const uint32_t now = (cur >> q) & 1u;
+        const Ticks launch = Ticks{} + launch_tick_[now][static_cast<size_t>(q)], never = Ticks{} + kNeverTick;
+        Ticks* o = stab + static_cast<size_t>(net) * kVecs;
+        for (int i = 0; i < kVecs; ++i) {
+            Ticks toggled;
+            for (int l = 0; l < 16; ++l) toggled[l] = static_cast<int16_t>(-static_cast<int>((((prev_first + static_cast<uint32_t>(16 * i + l)) >> q) & 1u) != now));
+            o[i] = toggled ? launch : never;
+        }
+    }
+    const Ticks never = Ticks{} + kNeverTick, top = Ticks{} + INT16_MAX;
+    Ticks sf[kVecs], m[kVecs];
+    for (const GateData& g : gates_) {
+        const uint8_t v = nv[static_cast<size_t>(g.out)];
+        uint32_t idx = 0;
+        for (int k = 0; k < g.n_in; ++k) idx |= static_cast<uint32_t>(nv[static_cast<size_t>(g.in[k])]) << k;
+        const Ticks* in[6];
+        for (int k = 0; k < g.n_in; ++k) in[k] = stab + static_cast<size_t>(g.in[k]) * kVecs;
+        for (int i = 0; i < kVecs; ++i) sf[i] = top;
+        for (uint8_t care : g.cubes[idx]) {
+            for (int i = 0; i < kVecs; ++i) m[i] = never;
+            for (int k = 0; k < g.n_in; ++k) {
+                if (!((care >> k) & 1u)) continue;
+                const Ticks* x = in[k];
+                for (int i = 0; i < kVecs; ++i) m[i] = TESA_VMAX(m[i], x[i]);
+            }
+            for (int i = 0; i < kVecs; ++i) sf[i] = TESA_VMIN(sf[i], m[i]);
+        }
+        Ticks* o = stab + static_cast<size_t>(g.out) * kVecs;
+        for (int i = 0; i < kVecs; ++i) m[i] = never;
+        for (int k = 0; k < g.n_in; ++k) {
+            const Ticks* x = in[k];
+            const int16_t d = g.dmax[v][k];
+            for (int i = 0; i < kVecs; ++i) m[i] = TESA_VMAX(m[i], TESA_VMIN(sf[i], x[i]) + d);
+        }
+        for (int i = 0; i < kVecs; ++i) o[i] = m[i];
+    }
+    // Proven lanes: every product bit stable by its capture tick.
+    for (int i = 0; i < kVecs; ++i) {
+        Ticks ok = Ticks{} - 1;
+        for (int j = 0; j < 2 * n; ++j)
+            ok &= stab[static_cast<size_t>(timed_.p_bits()[static_cast<size_t>(j)]) * kVecs + static_cast<size_t>(i)] <= (Ticks{} + capture_tick_[static_cast<size_t>(j)]);
+        uint32_t bits = 0;
+        for (int l = 0; l < 16; ++l) bits |= static_cast<uint32_t>(ok[l] != 0) << l;
+        s.proven[static_cast<size_t>(i)] = static_cast<uint16_t>(bits);
+    }
+}
+
+void SdfSimEngine::characterize(uint32_t cur, ChunkPairResult& r, SdfSimEngineStats& stats) const {
+    thread_local Scratch s;
+    const int n = width_;
+    const uint32_t ops = 1u << n, prevs = ops * ops, a = cur & (ops - 1), b = cur >> n;
+    s.stab_buf.resize(static_cast<size_t>(timed_.net_count()) * kLanes / 16);
+    s.counts.assign(size_t{1} << (2 * n), 0);
+    s.touched.clear();
+    s.pending.clear();
+    s.in.resize(static_cast<size_t>(4 * n));
+    s.out.resize(static_cast<size_t>(2 * n));
+    s.slots.resize(code_.slots);
+    std::vector<uint8_t> nv;
+    timed_.settle(a, b, nv);
+    const uint16_t exact = static_cast<uint16_t>(timed_.product(a, b));
+    r.a_held.assign(ops, exact);
+    r.b_held.assign(ops, exact);
+    r.wrong.clear();
+    uint32_t correct = 0;
+    auto record = [&](uint32_t prev, uint16_t out) {
+        if (out == exact) {
+            ++correct;
+            return;
+        }
+        if (s.counts[out]++ == 0) s.touched.push_back(out);
+        r.wrong.emplace_back(static_cast<uint16_t>(prev), out);
+        const uint32_t ap = prev & (ops - 1), bp = prev >> n;
+        if (ap == a) r.a_held[bp] = out;
+        if (bp == b) r.b_held[ap] = out;
+        ++stats.wrong;
+    };
+    // The exact program on the pending previous pairs, 256 lanes per evaluation.
+    auto flush = [&] {
+        if (s.pending.empty()) return;
+        const size_t m = s.pending.size();
+        for (int i = 0; i < n; ++i) {
+            LaneWord256 ap{}, bp{};
+            for (size_t l = 0; l < m; ++l) {
+                const uint32_t prev = s.pending[l];
+                ap[l / 64] |= static_cast<uint64_t>((prev >> i) & 1u) << (l % 64);
+                bp[l / 64] |= static_cast<uint64_t>((prev >> (n + i)) & 1u) << (l % 64);
+            }
+            LaneWord256 ones{};
+            ones = ~ones;
+            s.in[static_cast<size_t>(i)] = ap;
+            s.in[static_cast<size_t>(n + i)] = bp;
+            s.in[static_cast<size_t>(2 * n + i)] = ((a >> i) & 1u) ? ones : LaneWord256{};
+            s.in[static_cast<size_t>(3 * n + i)] = ((b >> i) & 1u) ? ones : LaneWord256{};
+        }
+        run_lane_code(code_, s.in.data(), s.out.data(), s.slots.data());
+        for (size_t l = 0; l < m; ++l) {
+            uint16_t out = 0;
+            for (int j = 0; j < 2 * n; ++j) out |= static_cast<uint16_t>(((s.out[static_cast<size_t>(j)][l / 64] >> (l % 64)) & 1u) << j);
+            record(s.pending[l], out);
+        }
+        stats.exact += m;
+        s.pending.clear();
+    };
+    for (uint32_t first = 0; first < prevs; first += kLanes) {
+        bound_block(cur, first, nv, s);
+        const uint32_t lanes = std::min<uint32_t>(kLanes, prevs - first);
+        for (uint32_t l = 0; l < lanes; ++l) {
+            if ((s.proven[l / 16] >> (l % 16)) & 1u) {
+                ++correct;
+                continue;
+            }
+            s.pending.push_back(first + l);
+            if (s.pending.size() == kLanes) flush();
+        }
+    }
+    flush();
+    stats.transitions += prevs;
+    if (correct) {
+        if (s.counts[exact] == 0) s.touched.push_back(exact);
+        s.counts[exact] += correct;
+    }
+    std::sort(s.touched.begin(), s.touched.end());
+    r.outputs.clear();
+    for (uint16_t o : s.touched) {
+        r.outputs.emplace_back(o, s.counts[o]);
+        s.counts[o] = 0;
+    }
+}
+
+std::string SdfSimEngine::chunk(uint32_t first, uint32_t count, int threads, SdfSimEngineStats* stats) const {
+    std::vector<ChunkPairResult> results(count);
+    std::vector<SdfSimEngineStats> per(static_cast<size_t>(std::max(1, threads)));
+    std::atomic<uint32_t> next{0};
+    std::vector<std::thread> pool;
+    for (size_t t = 0; t < per.size(); ++t)
+        pool.emplace_back([&, t] {
+            for (uint32_t i; (i = next.fetch_add(1)) < count;) characterize(first + i, results[i], per[t]);
+        });
+    for (auto& th : pool) th.join();
+    if (stats)
+        for (const auto& p : per) {
+            stats->transitions += p.transitions;
+            stats->exact += p.exact;
+            stats->wrong += p.wrong;
+        }
+    return encode_chunk(static_cast<uint32_t>(width_), first, results);
+}
+
+bool SdfSimEngine::proves(uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b) const {
+    Scratch s;
+    s.stab_buf.resize(static_cast<size_t>(timed_.net_count()) * kLanes / 16);
+    std::vector<uint8_t> nv;
+    timed_.settle(a, b, nv);
+    const int n = width_;
+    const uint32_t cur = a | (b << n), prev = a_prev | (b_prev << n);
+    const uint32_t block = prev & ~static_cast<uint32_t>(kLanes - 1), l = prev - block;
+    bound_block(cur, block, nv, s);
+    return (s.proven[l / 16] >> (l % 16)) & 1u;
+}
+
+}  // namespace tesa

@@ -1,0 +1,73 @@
+// sdf_sim_engine.h -- exhaustive characterization in the sdf-sim semantics, in process, bit for
+// bit equal to the event-driven reference (DelayMode::SdfSim over the same timed netlist).
+//
+// Per current pair (a, b) every previous pair goes first through a sound stability bound, and only
+// the transitions it cannot prove correct through the exact lane program (timing/sdf_sim_model.h),
+// packed 256 to an evaluation. The bound works on ticks: a net is "stable from" tick s when it has
+// no transition after s and holds its final value from s on.
+//   operand bit:  its launch tick for the new value if it toggles, else never changes (-inf);
+//   gate, with final output v = f(new inputs):
+//     F stable from  sF = min over the prime implicants of f (or ~f) that the new inputs satisfy
+//                         of the max of their inputs' stable ticks (those inputs force F),
+//     output stable from  max over inputs k of min(sF, s_k) + dmax_k(v),
+//   where dmax_k(v) is the largest delay of input k's entries for edge v. Why it is sound: F has no
+//   change after sF; its last change, at s <= sF, is caused by an input k that changed at s (so
+//   s <= s_k) and is delayed by at most dmax_k(v), since the reference picks the smallest delay
+//   among the changed inputs' paths; earlier pending transitions are cancelled at s or mature
+//   before it. A product bit stable from a tick no later than both of its capture limits is
+//   captured with its final, exact value. The bound is computed for 256 previous pairs at a time
+//   in 16-bit lanes; the work that depends only on the current pair (final values, the implicants
+//   that apply, the delays of the final edge) is done once for all 2^(2N) previous pairs.
+#pragma once
+
+#include "timing/chunk_format.h"
+#include "timing/lane_program.h"
+#include "timing/timed_netlist.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tesa {
+
+struct SdfSimEngineStats {
+    uint64_t transitions = 0;  // (previous, current) pairs done
+    uint64_t exact = 0;        // of them, through the exact program (not proven by the bound)
+    uint64_t wrong = 0;
+};
+
+class SdfSimEngine {
+public:
+    // `timed` must read COND exactly and have an integral time step >= 1 ps (as the program).
+    explicit SdfSimEngine(const TimedNetlist& timed);
+
+    int width() const { return width_; }
+    long program_ops() const { return static_cast<long>(code_.instrs.size()); }
+
+    // Every previous pair of current pair `cur` (= a | b << N).
+    void characterize(uint32_t cur, ChunkPairResult& result, SdfSimEngineStats& stats) const;
+    // The chunk file bytes (chunk_format.h) of current pairs [first, first + count), on `threads`.
+    std::string chunk(uint32_t first, uint32_t count, int threads, SdfSimEngineStats* stats = nullptr) const;
+
+    // For tests: whether the bound proves the transition correct.
+    bool proves(uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b) const;
+
+private:
+    struct GateData {
+        int out = -1, n_in = 0;
+        int in[6] = {0, 0, 0, 0, 0, 0};
+        int16_t dmax[2][6] = {};                  // [final value][pin], ticks
+        std::vector<std::vector<uint8_t>> cubes;  // [new input index]: input masks of the implicants
+    };
+    struct Scratch;
+    void bound_block(uint32_t cur, uint32_t prev_first, const std::vector<uint8_t>& final_values, Scratch& s) const;
+
+    const TimedNetlist& timed_;
+    int width_ = 0;
+    LaneCode code_;
+    std::vector<GateData> gates_;
+    std::vector<int16_t> launch_tick_[2];  // [new value][operand bit: a 0..N-1, b N..2N-1]
+    std::vector<int16_t> capture_tick_;     // per product bit: min of the two limit ticks
+};
+
+}  // namespace tesa
