@@ -17,7 +17,7 @@ namespace {
 
 constexpr int kLanes = 256;          // previous pairs per bound block and per exact evaluation
 constexpr int16_t kNeverTick = -16000;  // "never changes": below every tick, with room for sums
-constexpr int kMaxTick = 8000;
+constexpr int kMaxTick = 8000;  // 16-bit ticks: the longest path stays below this
 
 
 // 16 lanes of ticks; kLanes / 16 of them per net.
@@ -89,68 +89,122 @@ SdfSimEngine::SdfSimEngine(const TimedNetlist& timed) : timed_(timed), width_(ti
         }
         gates_.push_back(std::move(d));
     }
+    for (int i = 0; i < width_; ++i) operand_net_.push_back(timed.a_bits()[static_cast<size_t>(i)]);
+    for (int i = 0; i < width_; ++i) operand_net_.push_back(timed.b_bits()[static_cast<size_t>(i)]);
+    // 8-bit ticks when the capture ticks stay below cap = 127 - (largest gate delay) - 1.
+    int dmax = 0, last_capture = 0;
+    for (const auto& g : gates_)
+        for (int v = 0; v < 2; ++v)
+            for (int k = 0; k < g.n_in; ++k) dmax = std::max<int>(dmax, g.dmax[v][k]);
+    for (int16_t t : capture_tick_) last_capture = std::max<int>(last_capture, t);
+    view_.width = width_;
+    view_.gates = &gates_;
+    view_.launch = &launch_tick_;
+    view_.operand_net = &operand_net_;
+    view_.product_net = &timed.p_bits();
+    view_.capture = &capture_tick_;
+    view_.byte_ticks = last_capture + 1 < 127 - dmax;
+    view_.never = view_.byte_ticks ? -128 : kNeverTick;
+    view_.cap = view_.byte_ticks ? 127 - dmax : kMaxTick + 1000;
 }
 
 
-__attribute__((target_clones("avx2", "default")))
-void SdfSimEngine::bound_block(uint32_t cur, uint32_t prev_first, const std::vector<uint8_t>& nv, Scratch& s) const {
-    const int n = width_;
-    Ticks* stab = reinterpret_cast<Ticks*>(s.stab_buf.data());
-    // Operand bits: a 0..N-1, b N..2N-1 (bit q of both pair indices); lane l is prev_first + l.
+// The bound over kLanes lanes in ticks of type T (int16_t, or int8_t when every capture tick and
+// gate delay fit: then values are kept in [never, cap] -- anything at or above cap means "not
+// before cap", which is later than every capture tick -- and a negative result, derived only
+// from "never", is set back to never, so no sum ever wraps).
+template <class T, class V>
+__attribute__((always_inline)) inline void bound_lanes(const SdfSimEngine::BoundView& w, uint32_t cur, uint32_t prev_first, const std::vector<uint8_t>& nv,
+                        void* buf, uint16_t* proven) {
+    constexpr int kPer = static_cast<int>(sizeof(V) / sizeof(T)), kVec = kLanes / kPer;
+    const int n = w.width;
+    V* stab = static_cast<V*>(buf);
+    const V never = V{} + static_cast<T>(w.never), cap = V{} + static_cast<T>(w.cap), zero = V{};
+    // Operand bits: a 0..N-1, b N..2N-1 (bit q of both pair indices); lane l is prev_first + l,
+    // prev_first a multiple of kLanes: bit q < 8 of the lane's previous pair is bit q of l.
+    static const struct Patterns {
+        V bit[8][kVec];
+        Patterns() {
+            for (int q = 0; q < 8; ++q)
+                for (int i = 0; i < kVec; ++i)
+                    for (int l = 0; l < kPer; ++l) bit[q][i][l] = static_cast<T>(-static_cast<int>(((kPer * i + l) >> q) & 1));
+        }
+    } patterns;
     for (int q = 0; q < 2 * n; ++q) {
-        const int net = q < n ? timed_.a_bits()[static_cast<size_t>(q)] : timed_.b_bits()[static_cast<size_t>(q - n)];
         const uint32_t now = (cur >> q) & 1u;
-        const Ticks launch = Ticks{} + launch_tick_[now][static_cast<size_t>(q)], never = Ticks{} + kNeverTick;
-        Ticks* o = stab + static_cast<size_t>(net) * kVecs;
-        for (int i = 0; i < kVecs; ++i) {
-            Ticks toggled;
-            for (int l = 0; l < 16; ++l) toggled[l] = static_cast<int16_t>(-static_cast<int>((((prev_first + static_cast<uint32_t>(16 * i + l)) >> q) & 1u) != now));
-            o[i] = toggled ? launch : never;
+        const V launch = V{} + static_cast<T>((*w.launch)[now][static_cast<size_t>(q)]);
+        V* o = stab + static_cast<size_t>((*w.operand_net)[static_cast<size_t>(q)]) * kVec;
+        const V flip = now ? V{} - 1 : V{};
+        for (int i = 0; i < kVec; ++i) {
+            const V bit = q < 8 ? patterns.bit[q][i] : (((prev_first >> q) & 1u) ? V{} - 1 : V{});
+            o[i] = (bit ^ flip) ? launch : never;
         }
     }
-    const Ticks never = Ticks{} + kNeverTick, top = Ticks{} + INT16_MAX;
-    Ticks sf[kVecs], m[kVecs];
-    for (const GateData& g : gates_) {
+    V sf[kVec], m[kVec];
+    for (const auto& g : *w.gates) {
         const uint8_t v = nv[static_cast<size_t>(g.out)];
         uint32_t idx = 0;
         for (int k = 0; k < g.n_in; ++k) idx |= static_cast<uint32_t>(nv[static_cast<size_t>(g.in[k])]) << k;
-        const Ticks* in[6];
-        for (int k = 0; k < g.n_in; ++k) in[k] = stab + static_cast<size_t>(g.in[k]) * kVecs;
-        for (int i = 0; i < kVecs; ++i) sf[i] = top;
+        const V* in[6];
+        for (int k = 0; k < g.n_in; ++k) in[k] = stab + static_cast<size_t>(g.in[k]) * kVec;
+        for (int i = 0; i < kVec; ++i) sf[i] = cap;
         for (uint8_t care : g.cubes[idx]) {
-            for (int i = 0; i < kVecs; ++i) m[i] = never;
+            for (int i = 0; i < kVec; ++i) m[i] = never;
             for (int k = 0; k < g.n_in; ++k) {
                 if (!((care >> k) & 1u)) continue;
-                const Ticks* x = in[k];
-                for (int i = 0; i < kVecs; ++i) m[i] = TESA_VMAX(m[i], x[i]);
+                const V* x = in[k];
+                for (int i = 0; i < kVec; ++i) m[i] = TESA_VMAX(m[i], x[i]);
             }
-            for (int i = 0; i < kVecs; ++i) sf[i] = TESA_VMIN(sf[i], m[i]);
+            for (int i = 0; i < kVec; ++i) sf[i] = TESA_VMIN(sf[i], m[i]);
         }
-        Ticks* o = stab + static_cast<size_t>(g.out) * kVecs;
-        for (int i = 0; i < kVecs; ++i) m[i] = never;
+        V* o = stab + static_cast<size_t>(g.out) * kVec;
+        for (int i = 0; i < kVec; ++i) m[i] = never;
         for (int k = 0; k < g.n_in; ++k) {
-            const Ticks* x = in[k];
-            const int16_t d = g.dmax[v][k];
-            for (int i = 0; i < kVecs; ++i) m[i] = TESA_VMAX(m[i], TESA_VMIN(sf[i], x[i]) + d);
+            const V* x = in[k];
+            const T d = static_cast<T>(g.dmax[v][k]);
+            for (int i = 0; i < kVec; ++i) m[i] = TESA_VMAX(m[i], TESA_VMIN(sf[i], x[i]) + d);
         }
-        for (int i = 0; i < kVecs; ++i) o[i] = m[i];
+        for (int i = 0; i < kVec; ++i) {
+            const V r = TESA_VMIN(m[i], cap);
+            o[i] = r < zero ? never : r;
+        }
     }
     // Proven lanes: every product bit stable by its capture tick.
-    for (int i = 0; i < kVecs; ++i) {
-        Ticks ok = Ticks{} - 1;
+    for (int i = 0; i < kVec; ++i) {
+        V ok = V{} - 1;
         for (int j = 0; j < 2 * n; ++j)
-            ok &= stab[static_cast<size_t>(timed_.p_bits()[static_cast<size_t>(j)]) * kVecs + static_cast<size_t>(i)] <= (Ticks{} + capture_tick_[static_cast<size_t>(j)]);
-        uint32_t bits = 0;
-        for (int l = 0; l < 16; ++l) bits |= static_cast<uint32_t>(ok[l] != 0) << l;
-        s.proven[static_cast<size_t>(i)] = static_cast<uint16_t>(bits);
+            ok &= stab[static_cast<size_t>((*w.product_net)[static_cast<size_t>(j)]) * kVec + static_cast<size_t>(i)] <=
+                  (V{} + static_cast<T>((*w.capture)[static_cast<size_t>(j)]));
+        for (int l = 0; l < kPer; ++l) {
+            const int lane = kPer * i + l;
+            if (ok[l]) proven[lane / 16] = static_cast<uint16_t>(proven[lane / 16] | (1u << (lane % 16)));
+        }
     }
+}
+
+typedef int8_t Ticks8 __attribute__((vector_size(32)));
+
+__attribute__((target_clones("avx2", "default")))
+void bound16(const SdfSimEngine::BoundView& w, uint32_t cur, uint32_t prev_first, const std::vector<uint8_t>& nv, void* buf, uint16_t* proven) {
+    bound_lanes<int16_t, Ticks>(w, cur, prev_first, nv, buf, proven);
+}
+
+__attribute__((target_clones("avx2", "default")))
+void bound8(const SdfSimEngine::BoundView& w, uint32_t cur, uint32_t prev_first, const std::vector<uint8_t>& nv, void* buf, uint16_t* proven) {
+    bound_lanes<int8_t, Ticks8>(w, cur, prev_first, nv, buf, proven);
+}
+
+void SdfSimEngine::bound_block(uint32_t cur, uint32_t prev_first, const std::vector<uint8_t>& nv, Scratch& s) const {
+    for (auto& p : s.proven) p = 0;
+    if (view_.byte_ticks) bound8(view_, cur, prev_first, nv, s.stab_buf.data(), s.proven);
+    else bound16(view_, cur, prev_first, nv, s.stab_buf.data(), s.proven);
 }
 
 void SdfSimEngine::characterize(uint32_t cur, ChunkPairResult& r, SdfSimEngineStats& stats) const {
     thread_local Scratch s;
     const int n = width_;
     const uint32_t ops = 1u << n, prevs = ops * ops, a = cur & (ops - 1), b = cur >> n;
-    s.stab_buf.resize(static_cast<size_t>(timed_.net_count()) * kLanes / 16);
+    s.stab_buf.resize(static_cast<size_t>(timed_.net_count()) * kLanes / 16 + 1);
     s.counts.assign(size_t{1} << (2 * n), 0);
     s.touched.clear();
     s.pending.clear();
@@ -250,7 +304,7 @@ std::string SdfSimEngine::chunk(uint32_t first, uint32_t count, int threads, Sdf
 
 bool SdfSimEngine::proves(uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b) const {
     Scratch s;
-    s.stab_buf.resize(static_cast<size_t>(timed_.net_count()) * kLanes / 16);
+    s.stab_buf.resize(static_cast<size_t>(timed_.net_count()) * kLanes / 16 + 1);
     std::vector<uint8_t> nv;
     timed_.settle(a, b, nv);
     const int n = width_;

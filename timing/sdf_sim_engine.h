@@ -51,14 +51,28 @@ public:
 
     // For tests: whether the bound proves the transition correct.
     bool proves(uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b) const;
+    // For tests: whether the bound runs in 8-bit ticks (else 16-bit).
+    bool byte_ticks() const { return view_.byte_ticks; }
 
-private:
     struct GateData {
         int out = -1, n_in = 0;
         int in[6] = {0, 0, 0, 0, 0, 0};
         int16_t dmax[2][6] = {};                  // [final value][pin], ticks
         std::vector<std::vector<uint8_t>> cubes;  // [new input index]: input masks of the implicants
     };
+    // What the bound reads, for the lane kernels.
+    struct BoundView {
+        int width = 0;
+        const std::vector<GateData>* gates = nullptr;
+        const std::vector<int16_t> (*launch)[2] = nullptr;
+        const std::vector<int>* operand_net = nullptr;
+        const std::vector<int>* product_net = nullptr;
+        const std::vector<int16_t>* capture = nullptr;
+        bool byte_ticks = false;
+        int never = 0, cap = 0;
+    };
+
+private:
     struct Scratch;
     void bound_block(uint32_t cur, uint32_t prev_first, const std::vector<uint8_t>& final_values, Scratch& s) const;
 
@@ -68,6 +82,8 @@ private:
     std::vector<GateData> gates_;
     std::vector<int16_t> launch_tick_[2];  // [new value][operand bit: a 0..N-1, b N..2N-1]
     std::vector<int16_t> capture_tick_;     // per product bit: min of the two limit ticks
+    std::vector<int> operand_net_;          // operand bit q's net
+    BoundView view_;
 };
 
 }  // namespace tesa

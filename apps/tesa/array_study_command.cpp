@@ -60,6 +60,7 @@ std::filesystem::path run_and_write_array_study(const std::string& network, cons
     const MultiplierBackendKind kind = so.backend;
     std::shared_ptr<const TransitionTable> tt;
     if (kind == MultiplierBackendKind::Fast) tt = std::make_shared<TransitionTable>(read_transition_table(tables_file));
+    else require_cosim_semantics(tables, tables_file.string());
     auto make_backend = [&]() { return kind == MultiplierBackendKind::Fast ? MultiplierBackend::fast(tt) : MultiplierBackend::cosim(tables.clock_scale); };
 
     QuantOptions qo;

@@ -149,6 +149,13 @@ std::filesystem::path write_error_tables(const TimingSetup& t, const std::string
     return file;
 }
 
+void require_cosim_semantics(const ErrorTables& tables, const std::string& file) {
+    if (tables.semantics != semantics_name(Semantics::DelayLine))
+        fail(file + " was made in the " + tables.semantics +
+             " semantics, but --backend cosim runs the built-in Verilated delay-line model; use --backend fast "
+             "(the tables' own transitions) or tables made with --semantics delay-line");
+}
+
 std::filesystem::path error_tables_file(const std::filesystem::path& out, const std::string& top, int width,
                                         const std::string& corner, double clock_scale, double time_step,
                                         const std::string& semantics) {

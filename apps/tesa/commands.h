@@ -66,6 +66,10 @@ std::filesystem::path error_tables_file(const std::filesystem::path& out, const 
 
 // Exhaustive characterization at clock_scale x OpenSTA's min period; tables with their provenance
 // written to <out>/tables/<name>.h5 (returned), work files under <out>/characterize/<name>.
+// The built-in co-simulated multipliers (--backend cosim) are Verilated delay-line models: tables
+// of another semantics would silently be compared with them. Throws Error naming `file` then.
+void require_cosim_semantics(const ErrorTables& tables, const std::string& file);
+
 // `semantics`: delay-line or sdf-sim (timing/semantics.h).
 std::filesystem::path write_error_tables(const TimingSetup& t, const std::string& corner, double clock_scale,
                                          double time_step, const std::filesystem::path& out, int threads,

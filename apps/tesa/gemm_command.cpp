@@ -90,7 +90,9 @@ int run_gemm(const po::variables_map& vm, Context& ctx) {
             fail(tables.string() + ": characterized at clock scale " + std::to_string(tt->clock_scale) + ", not --clock-scale " + std::to_string(scale));
         clock_ps = tt->clock_ps;
     } else if (std::filesystem::exists(tables)) {
-        clock_ps = ErrorTables::read_attributes(tables).clock_ps;
+        const ErrorTables head = ErrorTables::read_attributes(tables);
+        require_cosim_semantics(head, tables.string());
+        clock_ps = head.clock_ps;
     }
     MultiplierBackend backend = kind == MultiplierBackendKind::Fast ? MultiplierBackend::fast(tt) : MultiplierBackend::cosim(scale);
 

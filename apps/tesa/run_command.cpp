@@ -167,6 +167,7 @@ std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const 
         tables = std::make_unique<ErrorTables>(ErrorTables::read(s.tables_file));
         if (s.backend == MultiplierBackendKind::Fast && regulation > 0)
             transitions = std::make_shared<TransitionTable>(read_transition_table(s.tables_file));
+        if (s.backend == MultiplierBackendKind::Cosim && regulation > 0) require_cosim_semantics(*tables, s.tables_file.string());
     }
     if (!transitions) {
         auto clean = std::make_shared<TransitionTable>();

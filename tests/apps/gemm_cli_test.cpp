@@ -5,6 +5,7 @@
 
 #include "common/file_util.h"
 #include "sc_models/pe_trace_file.h"
+#include "timing/error_tables.h"
 
 #include <filesystem>
 #include <unistd.h>
@@ -87,6 +88,22 @@ TEST(GemmCli, TracesHoldEveryBusyCycleOfTheChosenPes) {
     }
     EXPECT_EQ(one.size(), 8u) << "PE (1,2) is busy in cycles r + c = 3 to 3 + K - 1 = 13, so in all of 5..12";
     std::filesystem::remove_all(dir);
+}
+
+TEST(GemmCli, CosimRefusesTablesOfAnotherSemantics) {
+    // The built-in co-simulated model is delay-line: sdf-sim tables would silently disagree with it.
+    tesa::test::TempDir dir;
+    tesa::ErrorTables t;
+    t.width = 8;
+    t.clock_ps = 1011.4;
+    t.clock_scale = 0.8;
+    t.semantics = "sdf-sim";
+    const std::filesystem::path f = dir.path / "sdf.h5";
+    t.offsets.assign((1u << 16) + 1, 0);
+    ASSERT_NO_THROW(t.write(f));
+    CliRun r = gemm({"--backend", "cosim", "--clock-scale", "0.8", "--tables", f.string()});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_TRUE(contains(r.err, "sdf-sim semantics, but --backend cosim runs the built-in Verilated delay-line model")) << r.err;
 }
 
 TEST(GemmCli, BadInputIsReported) {
