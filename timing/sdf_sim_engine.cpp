@@ -19,10 +19,9 @@ constexpr int kLanes = 256;          // previous pairs per bound block and per e
 constexpr int16_t kNeverTick = -16000;  // "never changes": below every tick, with room for sums
 constexpr int kMaxTick = 8000;  // 16-bit ticks: the longest path stays below this
 
-
-// 16 lanes of ticks; kLanes / 16 of them per net.
+// 16 lanes of 16-bit ticks, or 32 of 8-bit ticks, per vector.
 typedef int16_t Ticks __attribute__((vector_size(32)));
-constexpr int kVecs = kLanes / 16;
+typedef int8_t Ticks8 __attribute__((vector_size(32)));
 
 // Lane-wise max / min (macros: a function taking 32-byte vectors draws GCC's ABI note in the
 // non-AVX clone).
@@ -181,8 +180,6 @@ __attribute__((always_inline)) inline void bound_lanes(const SdfSimEngine::Bound
         }
     }
 }
-
-typedef int8_t Ticks8 __attribute__((vector_size(32)));
 
 __attribute__((target_clones("avx2", "default")))
 void bound16(const SdfSimEngine::BoundView& w, uint32_t cur, uint32_t prev_first, const std::vector<uint8_t>& nv, void* buf, uint16_t* proven) {
