@@ -140,7 +140,6 @@ void LaneProgram::prune() {
     ops_ = std::move(kept);
     for (int& o : outputs_) o = renum[static_cast<size_t>(o)];
     memo_.clear();
-    table_memo_.clear();
 }
 
 void LaneProgram::evaluate(const uint64_t* in, uint64_t* out, std::vector<uint64_t>& v) const {

@@ -5,9 +5,10 @@
 // Inputs are numbered 0 .. 4N-1: a_prev bits, b_prev bits, a bits, b bits (LSB first); outputs
 // are the 2N captured product bits. The builder folds constants and shares equal ops (hash
 // consing), so a model's op count is its cost per evaluation.
-// Evaluators: evaluate() (64 lanes per call, portable C++, the reference for the generated code)
-// and cpp() -- C++ source of one function over GCC vector-extension words of any width, compiled
-// at run time (timing/lane_compiler.h); both give the same bits.
+// Evaluators: evaluate() (64 lanes per call, plain C++: the reference), code() + run_lane_code()
+// (the program on reusable slots, 256 lanes per call: what the engines run), and cpp() -- C++
+// source of the same program over GCC vector-extension words (measured compiled in
+// docs/semantics.md; not yet used by an engine). All give the same bits.
 #pragma once
 
 #include <cstdint>
@@ -109,7 +110,6 @@ private:
     std::vector<LaneOp> ops_;
     std::vector<int> outputs_;
     std::unordered_map<uint64_t, int> memo_;
-    std::unordered_map<uint64_t, int> table_memo_;
 };
 
 }  // namespace tesa

@@ -3,6 +3,10 @@
 #include "timing/sdf_sim_model.h"
 #include "timing/sdf_sim_engine.h"
 
+#include "common/file_util.h"
+#include "common/process.h"
+#include "test_util.h"
+
 #include "timing/event_simulator.h"
 #include "timing_test_util.h"
 
@@ -176,6 +180,41 @@ TEST(SdfSimEngine, EightBitCurrentPairEqualsTheReferenceOnEveryPreviousPair) {
     long mismatches = 0;
     for (uint32_t prev = 0; prev < 65536; ++prev) mismatches += got[prev] != ref.capture(prev & 255, prev >> 8, a, b);
     EXPECT_EQ(mismatches, 0) << "current pair " << cur << ", " << st.wrong << " wrong";
+}
+
+}  // namespace
+
+namespace {
+
+// The generated C++ of the lane program, compiled by the system compiler, gives the interpreter's
+// bits (plain 64-bit words; the benchmarked 256/512-bit forms differ only in the typedef).
+TEST(LaneProgram, GeneratedCppEqualsTheInterpreter) {
+    TimedNetlist t = timed(4, 0.6, 10);
+    const LaneProgram p = build_sdf_sim_program(t);
+    tesa::test::TempDir dir;
+    std::string src = p.cpp("tesa_eval", 8);
+    src += "#include <cstdio>\nint main() {\n  static W s[100000], in[16], out[8];\n  if (tesa_eval_slots() > 100000) return 3;\n"
+           "  unsigned long long sum = 0;\n  for (int g = 0; g < 1024; ++g) {\n"
+           "    for (int i = 0; i < 16; ++i) { W m = 0; for (int l = 0; l < 64; ++l) m |= (W)(((g * 64 + l) >> i) & 1) << l; in[i] = m; }\n"
+           "    tesa_eval(in, out, s);\n    for (int j = 0; j < 8; ++j) sum = sum * 1000003u + out[j];\n  }\n"
+           "  std::printf(\"%llu\\n\", sum);\n  return 0;\n}\n";
+    tesa::write_file_atomic(dir.path / "m.cpp", src);
+    const tesa::ProcessResult c = tesa::run_process({"c++", "-O0", "-o", (dir.path / "m").string(), (dir.path / "m.cpp").string()});
+    ASSERT_EQ(c.exit_code, 0) << c.output;
+    const tesa::ProcessResult r = tesa::run_process({(dir.path / "m").string()});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    std::vector<uint64_t> in(16), out(8), scratch;
+    unsigned long long sum = 0;
+    for (int g = 0; g < 1024; ++g) {
+        for (int i = 0; i < 16; ++i) {
+            uint64_t m = 0;
+            for (int l = 0; l < 64; ++l) m |= static_cast<uint64_t>(((g * 64 + l) >> i) & 1) << l;
+            in[static_cast<size_t>(i)] = m;
+        }
+        p.evaluate(in.data(), out.data(), scratch);
+        for (int j = 0; j < 8; ++j) sum = sum * 1000003u + out[static_cast<size_t>(j)];
+    }
+    EXPECT_EQ(r.output, std::to_string(sum) + "\n");
 }
 
 }  // namespace
