@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "common/file_util.h"
 #include "common/process.h"
+#include "timing/lane_compiler.h"
 #include "timing/sdf_sim_engine.h"
 #include "timing/unrolled_model.h"
 
@@ -212,7 +213,8 @@ ErrorTables characterize(const TimedNetlist& timed, const GateNetlist& netlist, 
 ErrorTables characterize_sdf_sim(const TimedNetlist& timed, const CharacterizeOptions& o, SdfSimEngineStats* stats) {
     check_options(o);
     if (o.progress) o.progress("characterize: building the sdf-sim lane program (bound + exact engine, in process)");
-    const SdfSimEngine engine(timed);
+    SdfSimEngine engine(timed);
+    if (o.compile_exact) engine.use_compiled(CompiledLaneProgram::build(engine.program(), o.work_dir / "lanes", o.threads, o.progress));
     SdfSimEngineStats st;
     ErrorTables t = run_chunks(timed.width(), timed.conditions().clock_period_ps, timed.conditions().time_step_ps, o,
                                [&](uint32_t first, uint32_t count, const std::filesystem::path& f) {

@@ -20,6 +20,7 @@ struct CharacterizeOptions {
     int threads = 2;
     uint32_t chunk = 256;                 // current pairs per chunk
     std::string cflags = "-O2";           // for the model and the worker
+    bool compile_exact = false;           // sdf-sim: compile the exact program (timing/lane_compiler.h)
     std::function<void(const std::string&)> progress;  // one line per finished chunk
 };
 

@@ -96,6 +96,9 @@ public:
     void evaluate(const uint64_t* in, uint64_t* out, std::vector<uint64_t>& scratch) const;
 
     LaneCode code() const;
+    // The same split into `units` translation units (unit 0 holds the entry points), to be
+    // compiled in parallel and linked together.
+    std::vector<std::string> cpp_units(const std::string& name, int vector_bytes, int units) const;
 
     // C++ source: `extern "C" void <name>(const W* in, W* out, W* scratch)` and
     // `extern "C" int <name>_slots()` (scratch words needed), with

@@ -4,6 +4,7 @@
 #include "timing/sdf_sim_engine.h"
 
 #include "common/error.h"
+#include "timing/lane_compiler.h"
 #include "timing/sdf_sim_model.h"
 
 #include <algorithm>
@@ -40,7 +41,8 @@ struct SdfSimEngine::Scratch {
 };
 
 SdfSimEngine::SdfSimEngine(const TimedNetlist& timed) : timed_(timed), width_(timed.width()) {
-    code_ = build_sdf_sim_program(timed).code();
+    program_ = build_sdf_sim_program(timed);
+    code_ = program_.code();
     const double step = timed.conditions().time_step_ps;
     auto tick = [step](double ps) { return static_cast<int>(std::llround(ps / step)); };
     auto limit_tick = [step](double ps) { return static_cast<int>(std::floor(ps / step + 1e-6)); };
@@ -197,6 +199,11 @@ void SdfSimEngine::bound_block(uint32_t cur, uint32_t prev_first, const std::vec
     else bound16(view_, cur, prev_first, nv, s.stab_buf.data(), s.proven);
 }
 
+void SdfSimEngine::use_compiled(std::shared_ptr<const CompiledLaneProgram> compiled) {
+    if (compiled && compiled->slots() != code_.slots) fail("sdf-sim engine: the compiled program is not this engine's");
+    compiled_ = std::move(compiled);
+}
+
 void SdfSimEngine::characterize(uint32_t cur, ChunkPairResult& r, SdfSimEngineStats& stats) const {
     thread_local Scratch s;
     const int n = width_;
@@ -245,7 +252,8 @@ void SdfSimEngine::characterize(uint32_t cur, ChunkPairResult& r, SdfSimEngineSt
             s.in[static_cast<size_t>(2 * n + i)] = ((a >> i) & 1u) ? ones : LaneWord256{};
             s.in[static_cast<size_t>(3 * n + i)] = ((b >> i) & 1u) ? ones : LaneWord256{};
         }
-        run_lane_code(code_, s.in.data(), s.out.data(), s.slots.data());
+        if (compiled_) compiled_->run(s.in.data(), s.out.data(), s.slots.data());
+        else run_lane_code(code_, s.in.data(), s.out.data(), s.slots.data());
         for (size_t l = 0; l < m; ++l) {
             uint16_t out = 0;
             for (int j = 0; j < 2 * n; ++j) out |= static_cast<uint16_t>(((s.out[static_cast<size_t>(j)][l / 64] >> (l % 64)) & 1u) << j);

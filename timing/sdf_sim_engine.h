@@ -25,6 +25,7 @@
 #include "timing/timed_netlist.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,10 @@ public:
     explicit SdfSimEngine(const TimedNetlist& timed);
 
     int width() const { return width_; }
+    // Run the exact program from this compiled form of it (timing/lane_compiler.h; same bits)
+    // instead of the interpreter. It must be built from this engine's program().
+    void use_compiled(std::shared_ptr<const class CompiledLaneProgram> compiled);
+    const LaneProgram& program() const { return program_; }
     long program_ops() const { return static_cast<long>(code_.instrs.size()); }
 
     // Every previous pair of current pair `cur` (= a | b << N).
@@ -78,7 +83,9 @@ private:
 
     const TimedNetlist& timed_;
     int width_ = 0;
+    LaneProgram program_{0};
     LaneCode code_;
+    std::shared_ptr<const CompiledLaneProgram> compiled_;
     std::vector<GateData> gates_;
     std::vector<int16_t> launch_tick_[2];  // [new value][operand bit: a 0..N-1, b N..2N-1]
     std::vector<int16_t> capture_tick_;     // per product bit: min of the two limit ticks

@@ -13,6 +13,11 @@ namespace tesa::cli {
 
 namespace {
 
+bool exact_engine(const std::string& e) {
+    if (e != "interpreted" && e != "compiled") fail("--exact '" + e + "': expected interpreted or compiled");
+    return e == "compiled";
+}
+
 int run_characterize(const po::variables_map& vm, Context& ctx) {
     const std::string corner = check_corner(vm["corner"].as<std::string>());
     TimingSetupOptions so = timing_setup_options(vm, corner);
@@ -21,7 +26,8 @@ int run_characterize(const po::variables_map& vm, Context& ctx) {
     ErrorTables tables;
     std::filesystem::path file =
         write_error_tables(t, so.corner_name, scale, vm["time-step"].as<double>(), so.out, vm["threads"].as<int>(),
-                           static_cast<uint32_t>(vm["chunk"].as<int>()), ctx, tables, vm["semantics"].as<std::string>());
+                           static_cast<uint32_t>(vm["chunk"].as<int>()), ctx, tables, vm["semantics"].as<std::string>(),
+                           exact_engine(vm["exact"].as<std::string>()));
     if (vm.count("table")) {
         const std::filesystem::path to = vm["table"].as<std::string>();
         if (to.has_parent_path()) std::filesystem::create_directories(to.parent_path());
@@ -129,6 +135,9 @@ Command make_characterize_command() {
             ("time-step", bounded<double>("time-step", Range::closed(1, 100))->default_value(10.0)->value_name("PS"), "time step of the unrolled model")
             ("semantics", po::value<std::string>()->default_value("delay-line")->value_name("delay-line|sdf-sim"),
              "timing semantics of the tables (timing/semantics.h; recorded in the file)")
+            ("exact", po::value<std::string>()->default_value("interpreted")->value_name("interpreted|compiled"),
+             "sdf-sim: run the exact program interpreted, or compiled by c++ (minutes once per operating point, "
+             "cached; then several times faster; same tables)")
             ("threads", bounded<int>("threads", Range::closed(1, kMaxThreads))->default_value(2)->value_name("N"), "worker threads")
             ("chunk", bounded<int>("chunk", Range::closed(1, 65536))->default_value(256)->value_name("N"), "current pairs per resumable chunk")
             ("table", po::value<std::string>()->value_name("FILE"), "also copy the HDF5 tables to FILE");

@@ -110,7 +110,8 @@ TimingSetupOptions timing_setup_options(const po::variables_map& vm, const std::
 
 std::filesystem::path write_error_tables(const TimingSetup& t, const std::string& corner, double clock_scale,
                                          double time_step, const std::filesystem::path& out, int threads,
-                                         uint32_t chunk, Context& ctx, ErrorTables& tables, const std::string& semantics) {
+                                         uint32_t chunk, Context& ctx, ErrorTables& tables, const std::string& semantics,
+                                         bool compile_exact) {
     const Semantics sem = parse_semantics(semantics, "--semantics");
     if (sem == Semantics::Transport)
         fail("--semantics transport: exhaustive tables are made in sdf-sim or delay-line (transport has no fast "
@@ -128,6 +129,7 @@ std::filesystem::path write_error_tables(const TimingSetup& t, const std::string
     co.threads = threads;
     co.chunk = chunk;
     co.progress = [&ctx](const std::string& line) { ctx.err << line << std::endl; };
+    co.compile_exact = compile_exact;
     if (sem == Semantics::SdfSim) {
         SdfSimEngineStats st;
         tables = characterize_sdf_sim(tn, co, &st);

@@ -70,10 +70,11 @@ std::filesystem::path error_tables_file(const std::filesystem::path& out, const 
 // of another semantics would silently be compared with them. Throws Error naming `file` then.
 void require_cosim_semantics(const ErrorTables& tables, const std::string& file);
 
-// `semantics`: delay-line or sdf-sim (timing/semantics.h).
+// `semantics`: delay-line or sdf-sim (timing/semantics.h); compile_exact: sdf-sim's exact program
+// compiled (cached) rather than interpreted, same tables.
 std::filesystem::path write_error_tables(const TimingSetup& t, const std::string& corner, double clock_scale,
                                          double time_step, const std::filesystem::path& out, int threads,
                                          uint32_t chunk, Context& ctx, ErrorTables& tables,
-                                         const std::string& semantics = "delay-line");
+                                         const std::string& semantics = "delay-line", bool compile_exact = false);
 
 }  // namespace tesa::cli

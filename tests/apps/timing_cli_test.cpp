@@ -75,6 +75,9 @@ TEST(TimingCli, BadTimingOptionsAreClearErrors) {
     CliRun s = tesa({"characterize", "--width", "4", "--semantics", "quantum"}, out);
     EXPECT_EQ(s.code, 1);
     EXPECT_TRUE(contains(s.err, "--semantics 'quantum'")) << s.err;
+    CliRun x = tesa({"characterize", "--width", "4", "--semantics", "sdf-sim", "--exact", "jit"}, out);
+    EXPECT_EQ(x.code, 1);
+    EXPECT_TRUE(contains(x.err, "--exact 'jit'")) << x.err;
     CliRun t = tesa({"characterize", "--width", "4", "--semantics", "transport"}, out);
     EXPECT_EQ(t.code, 1);
     EXPECT_TRUE(contains(t.err, "no fast engine")) << t.err;

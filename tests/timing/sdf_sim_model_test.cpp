@@ -2,6 +2,8 @@
 // timed netlist (CondMode::Exact, delays on the same step): every 4-bit transition, random 8-bit.
 #include "timing/sdf_sim_model.h"
 #include "timing/sdf_sim_engine.h"
+#include "timing/lane_compiler.h"
+#include "common/error.h"
 
 #include "common/file_util.h"
 #include "common/process.h"
@@ -215,6 +217,26 @@ TEST(LaneProgram, GeneratedCppEqualsTheInterpreter) {
         for (int j = 0; j < 8; ++j) sum = sum * 1000003u + out[static_cast<size_t>(j)];
     }
     EXPECT_EQ(r.output, std::to_string(sum) + "\n");
+}
+
+}  // namespace
+
+namespace {
+
+// The exact program compiled by the system compiler (cached by its hash) gives the interpreter's
+// chunk, byte for byte; a second build is a cache hit.
+TEST(LaneCompiler, CompiledEngineWritesTheInterpretersChunk) {
+    TimedNetlist t = timed(4, 0.6, 10);
+    SdfSimEngine interpreted(t), compiled(t);
+    tesa::test::TempDir dir;
+    auto lib = CompiledLaneProgram::build(compiled.program(), dir.path, 2);
+    compiled.use_compiled(std::move(lib));
+    EXPECT_EQ(compiled.chunk(0, 256, 2), interpreted.chunk(0, 256, 2));
+    const auto again = CompiledLaneProgram::build(compiled.program(), dir.path, 2);
+    EXPECT_TRUE(std::filesystem::exists(again->library()));
+    LaneProgram tiny(16);  // another program: refused
+    tiny.add_output(tiny.op_and(tiny.input(0), tiny.input(1)));
+    EXPECT_THROW(interpreted.use_compiled(CompiledLaneProgram::build(tiny, dir.path, 2)), Error);
 }
 
 }  // namespace
