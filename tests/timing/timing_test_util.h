@@ -16,6 +16,14 @@ struct TimedBooth {
 };
 
 inline const TimedBooth& timed_booth(int width) {
+    // The OpenSTA work directories of this process go when it exits (they used to pile up in /tmp).
+    static struct Cleanup {
+        std::filesystem::path dir = std::filesystem::temp_directory_path() / ("tesa_timing_" + std::to_string(::getpid()));
+        ~Cleanup() {
+            std::error_code ec;
+            std::filesystem::remove_all(dir, ec);
+        }
+    } cleanup;
     static std::map<int, TimedBooth> cache;
     auto it = cache.find(width);
     if (it != cache.end()) return it->second;
