@@ -183,8 +183,7 @@ private:
             w.hi = w.lo;
             return;
         }
-        // F and its changes over [lo_f - 1, min(hi_f, end)]; F is steady outside [lo_f, hi_f).
-        const int f_last = std::min(hi_f, end_);
+        // F (memoised per tick) is steady outside [lo_f, hi_f); its changes lie in [lo_f, hi_f].
         auto inputs_at = [&](int t, int* in) {
             for (int k = 0; k < g.n_in; ++k) in[k] = at(g.in_net[k], t);
         };
@@ -228,7 +227,6 @@ private:
             }
             return g_at[key] = p_.op_and(C(s), p_.op_mux(F(s), le[1], le[0]));
         };
-        (void)f_last;
         const int last = std::min(w.hi, end_ + 1);
         int prev = w.old_op;
         for (int t = w.lo; t < last; ++t) {
