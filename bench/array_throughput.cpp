@@ -6,6 +6,7 @@
 #include "common/rng.h"
 #include "sc_models/systolic_array.h"
 #include "timing/error_tables.h"
+#include "bench_tables.h"
 
 #include <chrono>
 #include <cstdio>
@@ -51,8 +52,8 @@ double run(SystolicArray& array, Operands& ops, Dataflow d, double regulation, c
 }  // namespace
 
 int sc_main(int argc, char** argv) {
-    const std::string file = argc > 1 ? argv[1] : "tesa-out/tables/booth_mul_w8_typ_s0.90_step10.00.h5";
     try {
+        const std::string file = bench::required_tables(argc, argv);
         auto table = std::make_shared<TransitionTable>(read_transition_table(file));
         std::printf("tables %s: clock scale %.2f, %llu wrong transitions\n", file.c_str(), table->clock_scale,
                     static_cast<unsigned long long>(table->wrong_transitions()));

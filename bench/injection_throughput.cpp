@@ -4,6 +4,7 @@
 //   `tesa characterize`, all 10,000 test images, ResNet-20 with the paper model and the weight on
 //   port a; `all`: both networks, both error models, both ports)
 #include "bench_models.h"
+#include "bench_tables.h"
 #include "compiler/injection.h"
 #include "compiler/mitigation.h"
 
@@ -13,10 +14,10 @@
 using namespace tesa;
 
 int main(int argc, char** argv) {
-    const std::string file = argc > 1 ? argv[1] : "tesa-out/tables/booth_mul_w8_typ_s0.90_step10.00.h5";
     const size_t images = argc > 2 ? static_cast<size_t>(std::atol(argv[2])) : 10000;
     const bool all = argc > 3 && std::string(argv[3]) == "all";
     try {
+        const std::string file = bench::required_tables(argc, argv);
         const ErrorTables tables = ErrorTables::read(file);
         std::printf("tables %s: clock scale %.2f, error rate %.4f%%\n", file.c_str(), tables.clock_scale, 100 * tables.error_rate());
         std::printf("%-34s %6s %-9s %-6s %10s %10s %8s %14s\n", "network", "images", "model", "reg", "exact s", "injected s",

@@ -2,11 +2,12 @@
 // bus, DRAM, DMA, 16x16 weight-stationary array, post-processing), one process, next to the
 // functional INT8 engine on the same images (one thread), measured in one run. With the clock-scale
 // 0.9 tables (full transitions) it runs at 1.5 sigma; without them, error-free.
-//   system_throughput [TABLES.h5]   (default: tesa-out/tables/booth_mul_w8_typ_s0.90_step10.00.h5)
+//   system_throughput [TABLES.h5]   (default: the cached clock-scale 0.9 delay-line tables, bench_tables.h)
 #include "bench_models.h"
 #include "networks/engine.h"
 #include "sc_models/network_runner.h"
 #include "timing/error_tables.h"
+#include "bench_tables.h"
 
 #include <chrono>
 #include <cstdio>
@@ -15,7 +16,7 @@
 using namespace tesa;
 
 int sc_main(int argc, char** argv) try {
-    const std::string tables = argc > 1 ? argv[1] : "tesa-out/tables/booth_mul_w8_typ_s0.90_step10.00.h5";
+    const std::string tables = bench::default_tables(argc, argv);
     std::shared_ptr<TransitionTable> tt = std::make_shared<TransitionTable>();
     double regulation = 0.0668;
     if (std::filesystem::exists(tables)) {

@@ -129,6 +129,11 @@ void ErrorTables::write(const std::filesystem::path& file) const {
         attr(root, "tesa_version", tesa_version);
         attr(root, "pairs", static_cast<double>(pairs));
         attr(root, "wrong_pairs", static_cast<double>(wrong_pairs));
+        attr(root, "voltage", voltage);
+        attr(root, "delay_scale", delay_scale);
+        attr(root, "sigma", sigma);
+        attr(root, "die_seed", std::to_string(die_seed));  // a string: every uint64 exactly
+        attr(root, "key", key);
         H5::Group t2 = f.createGroup("/table2");
         write_vector(t2, "offsets", offsets);
         write_vector(t2, "outputs", outputs);
@@ -177,6 +182,11 @@ void read_root_attributes(const H5::Group& root, ErrorTables& t, const std::stri
     const double all = std::ldexp(1.0, 4 * t.width);
     t.pairs = static_cast<uint64_t>(number("pairs", Range::closed(0, all)));
     t.wrong_pairs = static_cast<uint64_t>(number("wrong_pairs", Range::closed(0, static_cast<double>(t.pairs))));
+    if (root.attrExists("voltage")) t.voltage = number("voltage", Range::closed(0, 10));
+    if (root.attrExists("delay_scale")) t.delay_scale = number("delay_scale", Range::open_closed(0, 100));
+    if (root.attrExists("sigma")) t.sigma = number("sigma", Range::closed(0, 0.5));
+    if (root.attrExists("die_seed")) t.die_seed = parse_uint64(read_str(root, "die_seed"), file + ": attribute 'die_seed'");
+    if (root.attrExists("key")) t.key = read_str(root, "key");
 }
 
 // Opens a table file, reads its attributes into t, then `datasets(file, t)`; HDF5 failures become

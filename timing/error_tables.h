@@ -17,7 +17,9 @@
 //   attributes on /: width, clock_ps, clock_scale, time_step_ps, corner, model, semantics
 //   (sdf-sim | transport | delay-line, timing/semantics.h; absent in tables made before it was
 //   recorded, which are all delay-line), netlist_hash, sdf_hash (FNV-1a 64 of the files' bytes,
-//   hex), tesa_version, pairs, wrong_pairs.
+//   hex), tesa_version, pairs, wrong_pairs; and (absent in tables made before operating points,
+//   which read as the corner unscaled, nominal die, no key) voltage (V; 0: the corner's nominal
+//   voltage, unscaled), delay_scale, sigma, die_seed, key (timing/operating_point.h).
 // Operands and outputs are two's-complement bit patterns (a = 0x80 is -128).
 #pragma once
 
@@ -35,6 +37,9 @@ struct ErrorTables {
     double clock_ps = 0, clock_scale = 0, time_step_ps = 0;
     std::string corner, model, netlist_hash, sdf_hash, tesa_version;
     std::string semantics = "delay-line";  // timing/semantics.h names
+    double voltage = 0, delay_scale = 1, sigma = 0;  // operating point (timing/operating_point.h)
+    uint64_t die_seed = 0;
+    std::string key;                       // content key (table_key); "" in older tables
     std::vector<uint32_t> offsets;
     std::vector<uint16_t> outputs;
     std::vector<uint32_t> counts;

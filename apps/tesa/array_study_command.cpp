@@ -140,7 +140,7 @@ std::filesystem::path run_and_write_array_study(const std::string& network, cons
             << fmt("%.8f", r.expected_per_mac) << "," << fmt("%.6f", r.slow_per_mac) << "," << r.macs_per_image << ","
             << fmt("%.1f", r.cycles_per_image) << "," << fmt("%.6f", r.utilisation) << "," << fmt("%.1f", r.seconds) << "\n";
     }
-    const std::string stem = network + "_" + fmt("s%.2f", tables.clock_scale) + "_" + std::to_string(base.rows) + "x" + std::to_string(base.cols);
+    const std::string stem = network + "_" + table_tag(tables) + "_" + std::to_string(base.rows) + "x" + std::to_string(base.cols);
     const std::filesystem::path dir = out / "array";
     OutputSet results;
     results.write(dir / (stem + ".md"), md.str());
@@ -157,9 +157,11 @@ int run_array_study(const po::variables_map& vm, Context& ctx) {
     const Model m = load_network(network, vm.count("model") ? vm["model"].as<std::string>() : "");
     const std::filesystem::path data = vm["data-dir"].as<std::string>();
     const std::filesystem::path out = vm["out"].as<std::string>();
-    const double scale = vm["clock-scale"].as<double>();
-    const std::filesystem::path tables_file = vm.count("tables") ? std::filesystem::path(vm["tables"].as<std::string>())
-                                                                 : error_tables_file(out, "booth_mul", 8, "typ", scale, 10);
+    const std::string corner = check_corner(vm["corner"].as<std::string>());
+    if (parse_multiplier_backend(vm["backend"].as<std::string>()) == MultiplierBackendKind::Cosim) require_builtin_cosim_point(vm);
+    const std::filesystem::path tables_file =
+        vm.count("tables") ? std::filesystem::path(vm["tables"].as<std::string>())
+                           : find_cached_tables(vm, accelerator_timing_options(vm, corner), operating_point_spec(vm, corner));
     ArrayStudyOptions so;
     parse_array(vm["array"].as<std::string>(), so.rows, so.cols);
     so.threads = vm["threads"].as<int>();
@@ -197,8 +199,7 @@ Command make_array_study_command() {
             ("array", po::value<std::string>()->default_value("16x16")->value_name("RxC"), "PE rows x columns")
             ("dataflow", po::value<std::string>()->default_value("ws,os")->value_name("ws,os"), "dataflows to run")
             ("weight-port", po::value<std::string>()->default_value("a,b")->value_name("a,b"), "weight ports to run")
-            ("clock-scale", bounded<double>("clock-scale", Range::closed(0.1, 4.0))->default_value(0.9)->value_name("S"), "clock scale of the tables")
-            ("tables", po::value<std::string>()->value_name("FILE"), "error tables with full transitions (default from --clock-scale)")
+            ("tables", po::value<std::string>()->value_name("FILE"), "error tables with full transitions (default: the cached ones of the operating point)")
             ("backend", po::value<std::string>()->default_value("fast")->value_name("fast|cosim"), "multiplier back-end")
             ("regulation", po::value<std::string>()->default_value("1.5sigma")->value_name("R,R,..."),
              "1.5sigma (0.0668), 2sigma (0.0227) or probabilities")
@@ -209,6 +210,8 @@ Command make_array_study_command() {
             ("threads", bounded<int>("threads", Range::closed(0, kMaxThreads))->default_value(0)->value_name("N"), "worker threads (0: all cores)")
             ("out", po::value<std::string>()->default_value("tesa-out")->value_name("DIR"), "root directory of results");
         add_data_dir_option(d);
+        add_liberty_options(d);
+        add_operating_point_options(d, 0.9);
     };
     c.run = run_array_study;
     return c;

@@ -20,14 +20,12 @@ bool exact_engine(const std::string& e) {
 
 int run_characterize(const po::variables_map& vm, Context& ctx) {
     const std::string corner = check_corner(vm["corner"].as<std::string>());
-    TimingSetupOptions so = timing_setup_options(vm, corner);
-    TimingSetup t = prepare_timing(so);
-    const double scale = vm["clock-scale"].as<double>();
-    ErrorTables tables;
-    std::filesystem::path file =
-        write_error_tables(t, so.corner_name, scale, vm["time-step"].as<double>(), so.out, vm["threads"].as<int>(),
-                           static_cast<uint32_t>(vm["chunk"].as<int>()), ctx, tables, vm["semantics"].as<std::string>(),
-                           exact_engine(vm["exact"].as<std::string>()));
+    const TimingSetupOptions so = timing_setup_options(vm, corner);
+    const PointTiming pt = resolve_point(vm, so, operating_point_spec(vm, corner));
+    ctx.err << "characterize: " << pt.point.describe() << "; key " << pt.key << std::endl;
+    const ErrorTables tables = write_error_tables(pt, so.out, vm["threads"].as<int>(), static_cast<uint32_t>(vm["chunk"].as<int>()),
+                                                  exact_engine(vm["exact"].as<std::string>()), ctx);
+    std::filesystem::path file = pt.file;
     if (vm.count("table")) {
         const std::filesystem::path to = vm["table"].as<std::string>();
         if (to.has_parent_path()) std::filesystem::create_directories(to.parent_path());
@@ -35,9 +33,9 @@ int run_characterize(const po::variables_map& vm, Context& ctx) {
         file = to;
     }
     char buf[300];
-    std::snprintf(buf, sizeof buf, "characterized %llu pairs at T_clk %.1f ps (%.2f x %.1f ps, %s, %s semantics): error rate %.6f\n",
-                  static_cast<unsigned long long>(tables.pairs), tables.clock_ps, scale, t.sta.min_period_ps,
-                  so.corner_name.c_str(), tables.semantics.c_str(), tables.error_rate());
+    std::snprintf(buf, sizeof buf, "characterized %llu pairs at T_clk %.1f ps (%.3f x %.1f ps, %s, %.3f V, %s semantics): error rate %.6f\n",
+                  static_cast<unsigned long long>(tables.pairs), tables.clock_ps, pt.point.clock_scale(), pt.point.sta_period_ps,
+                  so.corner_name.c_str(), pt.point.volts(), tables.semantics.c_str(), tables.error_rate());
     ctx.out << buf << "tables: " << file.string() << "\n";
     return 0;
 }
@@ -52,6 +50,10 @@ int run_show(const po::variables_map& vm, Context& ctx) {
     std::snprintf(buf, sizeof buf, "multiplier  N=%d, corner %s, T_clk %.1f ps (clock scale %.2f), step %.0f ps\n",
                   t.width, t.corner.c_str(), t.clock_ps, t.clock_scale, t.time_step_ps);
     ctx.out << buf << "semantics   " << t.semantics << "\n";
+    std::snprintf(buf, sizeof buf, "operating   %s, delays x %.4f, %s\n",
+                  t.voltage > 0 ? (fmt("%.3f", t.voltage) + " V").c_str() : "the corner's nominal voltage", t.delay_scale,
+                  t.sigma > 0 ? ("die " + std::to_string(t.die_seed) + " of sigma " + fmt("%g", t.sigma)).c_str() : "nominal die");
+    ctx.out << buf << "key         " << (t.key.empty() ? "(none: made before the cache)" : t.key) << "\n";
     ctx.out << "model       " << t.model << "; netlist " << t.netlist_hash << ", SDF " << t.sdf_hash
             << ", tesa " << t.tesa_version << "\n";
     std::snprintf(buf, sizeof buf, "error rate  %llu of %llu (previous, current) pairs wrong: %.6f\n",
@@ -111,6 +113,32 @@ int run_show(const po::variables_map& vm, Context& ctx) {
     return 0;
 }
 
+// One row per cached table: its operating point, semantics, error rate and file.
+int run_list(const po::variables_map& vm, Context& ctx) {
+    const std::filesystem::path out = vm["out"].as<std::string>();
+    const std::vector<CachedTable> list = list_cached_tables(out);
+    if (list.empty()) {
+        ctx.out << "no tables cached under " << (out / "tables").string() << " (tesa characterize makes them)\n";
+        return 0;
+    }
+    char buf[400];
+    ctx.out << "corner  voltage  T_clk(ps)  scale  step  semantics   sigma  die   error rate  key               file\n";
+    for (const CachedTable& c : list) {
+        if (!c.problem.empty()) {
+            ctx.out << "unreadable: " << c.problem << "\n";
+            continue;
+        }
+        const ErrorTables& t = c.attributes;
+        const std::string volts = t.voltage > 0 ? fmt("%.3f", t.voltage) : "nominal";
+        const std::string die = t.sigma > 0 ? std::to_string(t.die_seed) : "-";
+        std::snprintf(buf, sizeof buf, "%-6s  %-7s  %9.1f  %5.3f  %4g  %-10s  %5g  %-4s  %10.6f  %-16s  %s\n", t.corner.c_str(),
+                      volts.c_str(), t.clock_ps, t.clock_scale, t.time_step_ps, t.semantics.c_str(), t.sigma, die.c_str(),
+                      t.error_rate(), t.key.empty() ? "(none)" : t.key.c_str(), c.file.filename().string().c_str());
+        ctx.out << buf;
+    }
+    return 0;
+}
+
 }  // namespace
 
 Command make_characterize_command() {
@@ -118,23 +146,25 @@ Command make_characterize_command() {
     c.name = "characterize";
     c.summary = "exhaustive error tables of the timed multiplier: all (previous, current) pairs -> HDF5";
     c.description =
-        "Runs every (previous, current) operand pair of the timed multiplier at --clock-scale (of OpenSTA's\n"
-        "min period at --corner) in the chosen --semantics: delay-line (the 64-lane time-unrolled model,\n"
-        "compiled with Verilator) or sdf-sim (an SDF-annotated gate-level simulation's rules; in process:\n"
-        "a sound stability bound, the exact lane program for what it cannot prove). Chunks make an\n"
-        "interrupted run resume (finished chunks are kept). Writes Table II (distinct outputs\n"
-        "and counts per current pair), Table III (per-weight error probability, both ports), the\n"
-        "stationary sub-tables, the full transitions (the wrong captures; what `tesa gemm --backend fast`\n"
-        "looks up) and a summary to <out>/tables/ (schema: timing/error_tables.h).";
+        "Runs every (previous, current) operand pair of the timed multiplier at one operating point: a\n"
+        "--corner, optionally a --voltage (delays scaled by the alpha-power law fitted to the three corners),\n"
+        "a clock (--clock-scale of OpenSTA's min period at the corner's nominal voltage, --clock-ps or\n"
+        "--frequency-mhz), and optionally one die of a population (--sigma, --die-seed), in the chosen\n"
+        "--semantics: delay-line (the 64-lane time-unrolled model, compiled with Verilator) or sdf-sim (an\n"
+        "SDF-annotated gate-level simulation's rules; in process: a sound stability bound, the exact lane\n"
+        "program for what it cannot prove). The tables go to the cache, <out>/tables/<top>_w<N>_<key>.h5,\n"
+        "key = a hash of netlist, SDF, semantics, clock, step, voltage and die, where every command that\n"
+        "needs them finds them by the same options (`tesa tables list` shows the cache). Chunks make an\n"
+        "interrupted run resume (finished chunks are kept). Writes Table II (distinct outputs and counts\n"
+        "per current pair), Table III (per-weight error probability, both ports), the stationary\n"
+        "sub-tables, the full transitions (the wrong captures; what `tesa gemm --backend fast` looks up)\n"
+        "and a summary (schema: timing/error_tables.h).";
     c.add_options = [](po::options_description& d) {
         add_design_options(d);
         add_liberty_options(d);
+        add_operating_point_options(d, 0.8);
         d.add_options()
             ("netlist", po::value<std::string>()->value_name("FILE"), "mapped netlist (default: synthesize at typ)")
-            ("clock-scale", bounded<double>("clock-scale", Range::closed(0.1, 4.0))->default_value(0.8)->value_name("S"), "T_clk = S x OpenSTA's min period")
-            ("time-step", bounded<double>("time-step", Range::closed(1, 100))->default_value(10.0)->value_name("PS"), "time step of the unrolled model")
-            ("semantics", po::value<std::string>()->default_value("delay-line")->value_name("delay-line|sdf-sim"),
-             "timing semantics of the tables (timing/semantics.h; recorded in the file)")
             ("exact", po::value<std::string>()->default_value("interpreted")->value_name("interpreted|compiled"),
              "sdf-sim: run the exact program interpreted, or compiled by c++ (minutes once per operating point, "
              "cached; then several times faster; same tables)")
@@ -149,17 +179,21 @@ Command make_characterize_command() {
 Command make_tables_command() {
     Command c;
     c.name = "tables";
-    c.summary = "show an error-table file (error rate, worst weights, error magnitudes)";
-    c.description = "tesa tables show FILE [--top N]";
+    c.summary = "the error-table cache: list it, or show one table (error rate, worst weights, error magnitudes)";
+    c.description = "tesa tables list [--out DIR]      every table cached under DIR/tables, by operating point\n"
+                    "tesa tables show FILE [--top N]  one table";
     c.positional = {"action", "file"};
     c.add_options = [](po::options_description& d) {
-        d.add_options()("action", po::value<std::string>()->required()->value_name("show"), "what to do")
+        d.add_options()("action", po::value<std::string>()->required()->value_name("list|show"), "what to do")
             ("file", po::value<std::string>()->value_name("FILE"), "HDF5 error tables")
-            ("top", bounded<int>("top", Range::closed(1, 65536))->default_value(10)->value_name("N"), "worst weights to list");
+            ("top", bounded<int>("top", Range::closed(1, 65536))->default_value(10)->value_name("N"), "worst weights to list")
+            ("out", po::value<std::string>()->default_value("tesa-out")->value_name("DIR"), "root directory of results (list)");
     };
     c.run = [](const po::variables_map& vm, Context& ctx) {
-        if (vm["action"].as<std::string>() != "show") fail("tesa tables: unknown action '" + vm["action"].as<std::string>() + "' (expected show)");
-        return run_show(vm, ctx);
+        const std::string action = vm["action"].as<std::string>();
+        if (action == "list") return run_list(vm, ctx);
+        if (action == "show") return run_show(vm, ctx);
+        fail("tesa tables: unknown action '" + action + "' (expected list or show)");
     };
     return c;
 }

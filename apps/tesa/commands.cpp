@@ -108,47 +108,101 @@ TimingSetupOptions timing_setup_options(const po::variables_map& vm, const std::
     return o;
 }
 
-std::filesystem::path write_error_tables(const TimingSetup& t, const std::string& corner, double clock_scale,
-                                         double time_step, const std::filesystem::path& out, int threads,
-                                         uint32_t chunk, Context& ctx, ErrorTables& tables, const std::string& semantics,
-                                         bool compile_exact) {
-    const Semantics sem = parse_semantics(semantics, "--semantics");
-    if (sem == Semantics::Transport)
-        fail("--semantics transport: exhaustive tables are made in sdf-sim or delay-line (transport has no fast "
-             "engine yet; `tesa timing sim --mode transport` samples it)");
-    TimingConditions c;
-    c.clock_period_ps = clock_scale * t.sta.min_period_ps;
-    c.time_step_ps = time_step;
-    c.cond = cond_mode_of(sem);
-    TimedNetlist tn = TimedNetlist::build(*t.netlist, *t.sdf, c);
-    const std::filesystem::path file =
-        error_tables_file(out, t.netlist->module_name(), tn.width(), corner, clock_scale, time_step, semantics);
+void add_operating_point_options(po::options_description& d, double default_scale, bool scale_list) {
+    if (scale_list)
+        d.add_options()("clock-scale", po::value<std::string>()->default_value(fmt("%g", default_scale))->value_name("S,S,..."),
+                        "clock scales: T_clk = S x OpenSTA's min period at the corner's nominal voltage (one table each)");
+    else
+        d.add_options()("clock-scale", bounded<double>("clock-scale", Range::closed(0.1, 4.0))->default_value(default_scale)->value_name("S"),
+                        "T_clk = S x OpenSTA's min period at the corner's nominal voltage");
+    d.add_options()
+        ("clock-ps", bounded<double>("clock-ps", Range::closed(1, 1e6))->value_name("T"), "T_clk in ps (instead of --clock-scale)")
+        ("frequency-mhz", bounded<double>("frequency-mhz", Range::closed(1, 1e6))->value_name("F"), "clock frequency (instead of --clock-scale)")
+        ("voltage", bounded<double>("voltage", Range::closed(0.1, 5))->value_name("V"),
+         "supply voltage: the corner's delays scaled by the alpha-power law fitted to the three Nangate45 corners "
+         "(valid between their voltages, 0.95 .. 1.25 V); default: the corner as timed")
+        ("time-step", bounded<double>("time-step", Range::closed(1, 100))->default_value(10.0)->value_name("PS"), "time step of the tables' models")
+        ("semantics", po::value<std::string>()->default_value(kDefaultSemantics)->value_name("sdf-sim|delay-line"),
+         "timing semantics of the tables (timing/semantics.h; recorded in the file)")
+        ("sigma", bounded<double>("sigma", Range::closed(0, 0.5))->default_value(0.0)->value_name("F"),
+         "one die of a population: per-instance Gaussian delay sigma (fraction); 0: the nominal die")
+        ("die-seed", po::value<uint64_t>()->default_value(1)->value_name("N"), "which die of that population (with --sigma)");
+}
+
+OperatingPointSpec operating_point_spec(const po::variables_map& vm, const std::string& corner, std::optional<double> scale) {
+    OperatingPointSpec s;
+    s.corner = corner;
+    const int given = static_cast<int>(vm.count("clock-ps")) + static_cast<int>(vm.count("frequency-mhz")) +
+                      static_cast<int>(!vm["clock-scale"].defaulted());
+    if (given > 1) fail("give the clock once: --clock-scale, --clock-ps or --frequency-mhz");
+    if (vm.count("clock-ps")) s.clock = {ClockSpec::Kind::Picoseconds, vm["clock-ps"].as<double>()};
+    else if (vm.count("frequency-mhz")) s.clock = {ClockSpec::Kind::Megahertz, vm["frequency-mhz"].as<double>()};
+    else s.clock = {ClockSpec::Kind::Scale, scale ? *scale : vm["clock-scale"].as<double>()};
+    if (vm.count("voltage")) s.voltage = vm["voltage"].as<double>();
+    s.time_step_ps = vm["time-step"].as<double>();
+    s.semantics = parse_semantics(vm["semantics"].as<std::string>(), "--semantics");
+    s.sigma = vm["sigma"].as<double>();
+    s.die_seed = vm["die-seed"].as<uint64_t>();
+    if (!vm["die-seed"].defaulted() && s.sigma == 0) fail("--die-seed picks a die of a population: it needs --sigma > 0");
+    return s;
+}
+
+TimingSetupOptions accelerator_timing_options(const po::variables_map& vm, const std::string& corner) {
+    TimingSetupOptions o;
+    o.rtl = source_dir() + "/rtl/booth_mul.v";
+    o.script = source_dir() + "/rtl/synth.tcl";
+    o.top = "booth_mul";
+    o.width = 8;
+    o.out = vm["out"].as<std::string>();
+    const std::filesystem::path pdk = vm["pdk-dir"].as<std::string>();
+    o.synth_liberty = pdk / "nangate45_typ.lib.gz";
+    if (vm.count("liberty")) {
+        o.liberty = vm["liberty"].as<std::string>();
+        o.corner_name = o.liberty.stem().stem().string();
+    } else {
+        o.liberty = pdk / ("nangate45_" + check_corner(corner) + ".lib.gz");
+        o.corner_name = corner;
+    }
+    return o;
+}
+
+PointTiming resolve_point(const po::variables_map& vm, const TimingSetupOptions& setup, OperatingPointSpec spec) {
+    spec.corner = setup.corner_name;
+    return resolve_point_timing(setup, spec, vm["pdk-dir"].as<std::string>());
+}
+
+std::filesystem::path find_cached_tables(const po::variables_map& vm, const TimingSetupOptions& setup, const OperatingPointSpec& spec) {
+    const PointTiming pt = resolve_point(vm, setup, spec);
+    if (!std::filesystem::exists(pt.file))
+        fail("no error tables cached for " + pt.point.describe() + " (" + pt.file.string() + "): run `tesa characterize " +
+             pt.point.characterize_options() + " --out " + setup.out.string() + "` first, or give --tables FILE");
+    return pt.file;
+}
+
+ErrorTables write_error_tables(const PointTiming& pt, const std::filesystem::path& out, int threads, uint32_t chunk,
+                               bool compile_exact, Context& ctx) {
     CharacterizeOptions co;
-    co.work_dir = out / "characterize" / file.stem();
     co.worker_source = std::filesystem::path(source_dir()) / "timing" / "characterize_worker.cpp";
     co.threads = threads;
     co.chunk = chunk;
     co.progress = [&ctx](const std::string& line) { ctx.err << line << std::endl; };
     co.compile_exact = compile_exact;
-    if (sem == Semantics::SdfSim) {
-        SdfSimEngineStats st;
-        tables = characterize_sdf_sim(tn, co, &st);
-        tables.model = "sdf-sim lane program, stability bound + exact evaluation";
-        if (st.transitions)
-            ctx.err << "characterize: " << st.exact << " of " << st.transitions
-                    << " transitions computed now went through the exact program (the bound proved the rest)" << std::endl;
-    } else {
-        tables = characterize(tn, *t.netlist, co);
-        tables.model = "time-unrolled, input-edge lines, max over COND";
-    }
-    tables.semantics = semantics_name(sem);
-    tables.clock_scale = clock_scale;
-    tables.corner = corner;
-    tables.netlist_hash = file_hash(t.netlist->file());
-    tables.sdf_hash = file_hash(t.sta.sdf);
-    tables.tesa_version = TESA_VERSION;
-    tables.write(file);
-    return file;
+    SdfSimEngineStats st;
+    ErrorTables tables = characterize_point(pt, out, co, &st);
+    if (st.transitions)
+        ctx.err << "characterize: " << st.exact << " of " << st.transitions
+                << " transitions computed now went through the exact program (the bound proved the rest)" << std::endl;
+    return tables;
+}
+
+void require_builtin_cosim_point(const po::variables_map& vm) {
+    for (const char* o : {"clock-ps", "frequency-mhz", "voltage"})
+        if (vm.count(o)) fail(std::string("--backend cosim runs the built-in Verilated models, which know only their clock scales; --") + o +
+                              " needs --backend fast");
+    if (vm["sigma"].as<double>() > 0) fail("--backend cosim runs the built-in Verilated models of the nominal die; --sigma needs --backend fast");
+    if (vm["semantics"].as<std::string>() != "delay-line")
+        fail("--backend cosim runs the built-in Verilated delay-line models; --semantics " + vm["semantics"].as<std::string>() +
+             " needs --backend fast");
 }
 
 void require_cosim_semantics(const ErrorTables& tables, const std::string& file) {
@@ -156,15 +210,17 @@ void require_cosim_semantics(const ErrorTables& tables, const std::string& file)
         fail(file + " was made in the " + tables.semantics +
              " semantics, but --backend cosim runs the built-in Verilated delay-line model; use --backend fast "
              "(the tables' own transitions) or tables made with --semantics delay-line");
+    if (tables.voltage > 0 || tables.sigma > 0)
+        fail(file + " was made at a scaled voltage or on a varied die, but --backend cosim runs the built-in Verilated "
+             "models of the corner as timed; use --backend fast");
 }
 
-std::filesystem::path error_tables_file(const std::filesystem::path& out, const std::string& top, int width,
-                                        const std::string& corner, double clock_scale, double time_step,
-                                        const std::string& semantics) {
-    char tag[64];
-    std::snprintf(tag, sizeof tag, "_s%.2f_step%.2f", clock_scale, time_step);
-    const std::string sem = semantics == "delay-line" ? "" : "_" + semantics;
-    return out / "tables" / (top + "_w" + std::to_string(width) + "_" + corner + tag + sem + ".h5");
+std::string table_tag(const ErrorTables& t) {
+    std::string tag = fmt("s%.2f", t.clock_scale);
+    if (t.voltage > 0) tag += fmt("_%.3fV", t.voltage);
+    if (t.sigma > 0) tag += fmt("_sigma%g", t.sigma) + "_die" + std::to_string(t.die_seed);
+    if (t.semantics != semantics_name(Semantics::DelayLine)) tag += "_" + t.semantics;
+    return tag;
 }
 
 std::string fmt(const char* format, double v) {

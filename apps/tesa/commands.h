@@ -6,7 +6,10 @@
 #include "networks/engine.h"
 #include "rtl/synthesizer.h"
 #include "timing/error_tables.h"
+#include "timing/table_cache.h"
 #include "timing/timing_setup.h"
+
+#include <optional>
 
 #include <filesystem>
 
@@ -58,23 +61,39 @@ std::string check_corner(const std::string& corner);
 // Timing set-up of the design options at `corner` (--liberty applies when corner is --corner).
 TimingSetupOptions timing_setup_options(const po::variables_map& vm, const std::string& corner);
 
-// Where write_error_tables puts the tables of module `top` (width, corner, clock scale, step,
-// semantics name; delay-line tables keep the name they had before semantics were recorded).
-std::filesystem::path error_tables_file(const std::filesystem::path& out, const std::string& top, int width,
-                                        const std::string& corner, double clock_scale, double time_step,
-                                        const std::string& semantics = "delay-line");
+// The semantics tables are made and looked up in when --semantics is not given.
+inline constexpr const char* kDefaultSemantics = "delay-line";
 
-// Exhaustive characterization at clock_scale x OpenSTA's min period; tables with their provenance
-// written to <out>/tables/<name>.h5 (returned), work files under <out>/characterize/<name>.
+// --clock-scale | --clock-ps | --frequency-mhz, --voltage, --time-step, --semantics, --sigma,
+// --die-seed: the operating point of an error table (timing/operating_point.h). `scale_list`:
+// --clock-scale takes S,S,... (one table each; the caller parses it).
+void add_operating_point_options(po::options_description& desc, double default_scale, bool scale_list = false);
+// The point those options give at `corner`; `scale` replaces --clock-scale's value (a list's item).
+// Throws Error when the clock is given twice or --die-seed without --sigma.
+OperatingPointSpec operating_point_spec(const po::variables_map& vm, const std::string& corner,
+                                        std::optional<double> scale = {});
+// Timing set-up of the accelerator's built-in multiplier (8-bit rtl/booth_mul.v, synthesized under
+// --out when missing) at `corner`, or at --liberty when given.
+TimingSetupOptions accelerator_timing_options(const po::variables_map& vm, const std::string& corner);
+// The point timed at `setup` (its corner name replaces spec.corner; --pdk-dir for a voltage fit).
+PointTiming resolve_point(const po::variables_map& vm, const TimingSetupOptions& setup, OperatingPointSpec spec);
+// The cached tables of the point; Error naming it and the exact `tesa characterize` command that
+// makes them when they are missing.
+std::filesystem::path find_cached_tables(const po::variables_map& vm, const TimingSetupOptions& setup,
+                                         const OperatingPointSpec& spec);
+
 // The built-in co-simulated multipliers (--backend cosim) are Verilated delay-line models: tables
 // of another semantics would silently be compared with them. Throws Error naming `file` then.
 void require_cosim_semantics(const ErrorTables& tables, const std::string& file);
+// "s0.90", plus "_1.000V", "_sigma0.05_die3" and "_sdf-sim" where they apply: names result files
+// of runs over one table so that runs at other operating points do not overwrite them.
+std::string table_tag(const ErrorTables& tables);
+// The same for the operating-point options: Error unless they name a built-in model's point.
+void require_builtin_cosim_point(const po::variables_map& vm);
 
-// `semantics`: delay-line or sdf-sim (timing/semantics.h); compile_exact: sdf-sim's exact program
-// compiled (cached) rather than interpreted, same tables.
-std::filesystem::path write_error_tables(const TimingSetup& t, const std::string& corner, double clock_scale,
-                                         double time_step, const std::filesystem::path& out, int threads,
-                                         uint32_t chunk, Context& ctx, ErrorTables& tables,
-                                         const std::string& semantics = "delay-line", bool compile_exact = false);
+// Exhaustive characterization of the point into its cache file (timing/table_cache.h), progress
+// on ctx.err; compile_exact: sdf-sim's exact program compiled (cached), same tables.
+ErrorTables write_error_tables(const PointTiming& pt, const std::filesystem::path& out, int threads, uint32_t chunk,
+                               bool compile_exact, Context& ctx);
 
 }  // namespace tesa::cli

@@ -114,8 +114,12 @@ Command make_flow_command() {
         if (char_scale > 0) {
             ctx.out << "\n== step 4/" << steps << ": exhaustive characterization (time-unrolled model, clock scale " << char_scale
                     << ") ==\n";
-            ErrorTables et;
-            table_file = write_error_tables(t, to.corner_name, char_scale, 10.0, out, 2, 256, ctx, et);
+            OperatingPointSpec spec;
+            spec.clock = {ClockSpec::Kind::Scale, char_scale};
+            spec.semantics = parse_semantics(kDefaultSemantics, "the flow's semantics");
+            const PointTiming pt = resolve_point(vm, to, spec);
+            const ErrorTables et = write_error_tables(pt, out, 2, 256, false, ctx);
+            table_file = pt.file;
             table_width = et.width;
             std::snprintf(line, sizeof line, "%llu (previous, current) pairs at T_clk %.1f ps: error rate %.6f\n",
                           static_cast<unsigned long long>(et.pairs), et.clock_ps, et.error_rate());

@@ -80,19 +80,25 @@ int run_gemm(const po::variables_map& vm, Context& ctx) {
     checked_product(static_cast<uint64_t>(job.shape.m), static_cast<uint64_t>(job.shape.n), "--m x --n (C's elements)", kMaxElements);
 
     // The clock period comes from the tables (the fast back-end needs them anyway).
-    const std::filesystem::path tables = vm.count("tables") ? std::filesystem::path(vm["tables"].as<std::string>())
-                                                            : error_tables_file(vm["out"].as<std::string>(), "booth_mul", 8, "typ", scale, 10);
     std::shared_ptr<TransitionTable> tt;
     double clock_ps = 0;
     if (kind == MultiplierBackendKind::Fast) {
+        const std::string corner = check_corner(vm["corner"].as<std::string>());
+        const std::filesystem::path tables =
+            vm.count("tables") ? std::filesystem::path(vm["tables"].as<std::string>())
+                               : find_cached_tables(vm, accelerator_timing_options(vm, corner), operating_point_spec(vm, corner));
         tt = std::make_shared<TransitionTable>(read_transition_table(tables));
-        if (std::fabs(tt->clock_scale - scale) > 1e-6)
+        if (vm.count("tables") && !vm["clock-scale"].defaulted() && std::fabs(tt->clock_scale - scale) > 1e-6)
             fail(tables.string() + ": characterized at clock scale " + std::to_string(tt->clock_scale) + ", not --clock-scale " + std::to_string(scale));
         clock_ps = tt->clock_ps;
-    } else if (std::filesystem::exists(tables)) {
+    } else if (vm.count("tables")) {
+        require_builtin_cosim_point(vm);
+        const std::string tables = vm["tables"].as<std::string>();
         const ErrorTables head = ErrorTables::read_attributes(tables);
-        require_cosim_semantics(head, tables.string());
+        require_cosim_semantics(head, tables);
         clock_ps = head.clock_ps;
+    } else {
+        require_builtin_cosim_point(vm);
     }
     MultiplierBackend backend = kind == MultiplierBackendKind::Fast ? MultiplierBackend::fast(tt) : MultiplierBackend::cosim(scale);
 
@@ -209,14 +215,13 @@ Command make_gemm_command() {
             ("m", bounded<int>("m", Range::closed(1, kMaxGemmSide))->default_value(64)->value_name("M"), "rows of A and C (output pixels)")
             ("n", bounded<int>("n", Range::closed(1, kMaxGemmSide))->default_value(64)->value_name("N"), "columns of B and C (output channels)")
             ("k", bounded<int>("k", Range::closed(1, kMaxGemmSide))->default_value(64)->value_name("K"), "reduction length")
-            ("clock-scale", bounded<double>("clock-scale", Range::closed(0.1, 4.0))->default_value(0.9)->value_name("S"), "clock period / OpenSTA min period")
             ("regulation", po::value<std::string>()->default_value("1.5sigma")->value_name("R"),
              "1.5sigma (0.0668), 2sigma (0.0227) or a probability (1: every cycle slow)")
             ("backend", po::value<std::string>()->default_value("fast")->value_name("fast|cosim"), "multiplier back-end")
             ("weight-port", po::value<std::string>()->default_value("a")->value_name("a|b"),
              "multiplier port the weight feeds (b: the Booth-encoded operand)")
             ("tables", po::value<std::string>()->value_name("FILE"),
-             "error tables with full transitions (default <out>/tables/booth_mul_w8_typ_s<S>_step10.00.h5)")
+             "error tables with full transitions (default: the cached ones of the operating point)")
             ("seed", po::value<uint64_t>()->default_value(1)->value_name("S"), "seed of the slow-cycle draws")
             ("data-seed", po::value<uint64_t>()->default_value(1)->value_name("S"), "seed of the random operands")
             ("vcd", po::value<std::string>()->value_name("FILE"), "VCD (sc_trace) of the registers of --trace-pes over --trace-cycles")
@@ -227,6 +232,8 @@ Command make_gemm_command() {
              "cycles (from the GEMM's start, inclusive) the VCD / trace cover")
             ("relu-activations", "activations in [0, 127] (after a ReLU) instead of [-128, 127]")
             ("out", po::value<std::string>()->default_value("tesa-out")->value_name("DIR"), "root directory of results");
+        add_liberty_options(d);
+        add_operating_point_options(d, 0.9);
     };
     c.run = run_gemm;
     return c;

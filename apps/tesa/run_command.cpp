@@ -151,13 +151,17 @@ struct Result {
     size_t simulated = 0;  // images simulated by this invocation (the rest came from the journal)
 };
 
+void check_variants(const std::vector<std::string>& variants) {
+    for (const std::string& v : variants)
+        if (v != "baseline" && v != "eaq" && v != "wd+eaq") fail("run: unknown variant '" + v + "' (expected baseline, eaq or wd+eaq)");
+}
+
 }  // namespace
 
 std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const Model& m, const ImageSet& test,
                                                  const std::filesystem::path& data, const std::filesystem::path& out, Context& ctx) {
     if (s.variants.empty() || s.dataflows.empty()) fail("run: --variant and --dataflow need values");
-    for (const std::string& v : s.variants)
-        if (v != "baseline" && v != "eaq" && v != "wd+eaq") fail("run: unknown variant '" + v + "' (expected baseline, eaq or wd+eaq)");
+    check_variants(s.variants);
     const double regulation = parse_regulation(s.regulation);
     const bool mitigated = std::any_of(s.variants.begin(), s.variants.end(), [](const std::string& v) { return v != "baseline"; });
     const bool need_tables = regulation > 0 || mitigated;
@@ -322,7 +326,7 @@ std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const 
             << "," << fmt("%.3f", r.accelerator_ns / n / 1000) << "," << fmt("%.0f", static_cast<double>(r.dma_bytes) / n) << ","
             << fmt("%.3f", res.simulated ? static_cast<double>(res.simulated) / r.wall_seconds : 0.0) << "," << fmt("%.1f", r.wall_seconds) << "\n";
     }
-    const std::string stem = s.network + "_" + array + (tables ? fmt("_s%.2f", clock_scale) : std::string("_exact")) + "_" + s.regulation;
+    const std::string stem = s.network + "_" + array + (tables ? "_" + table_tag(*tables) : std::string("_exact")) + "_" + s.regulation;
     const std::filesystem::path dir = out / "run";
     OutputSet outputs;  // all three or none
     outputs.write(dir / (stem + ".md"), md.str());
@@ -343,18 +347,24 @@ int run_run(const po::variables_map& vm, Context& ctx) {
     const Model m = load_network(s.network, vm.count("model") ? vm["model"].as<std::string>() : "");
     const std::filesystem::path data = vm["data-dir"].as<std::string>();
     const std::filesystem::path out = vm["out"].as<std::string>();
-    const double scale = vm["clock-scale"].as<double>();
-    s.tables_file = vm.count("tables") ? std::filesystem::path(vm["tables"].as<std::string>()) : error_tables_file(out, "booth_mul", 8, "typ", scale, 10);
     s.variants = split_list(vm["variant"].as<std::string>());
     s.dataflows.clear();
     for (const auto& d : split_list(vm["dataflow"].as<std::string>())) s.dataflows.push_back(parse_dataflow(d));
     s.weight_port = parse_weight_port(vm["weight-port"].as<std::string>());
     s.regulation = vm["regulation"].as<std::string>();
+    // Tables only where errors are injected or a mitigation reads them (run_network_runs' rule).
+    check_variants(s.variants);
+    const bool need_tables = parse_regulation(s.regulation) > 0 ||
+                             std::any_of(s.variants.begin(), s.variants.end(), [](const std::string& v) { return v != "baseline"; });
+    const std::string corner = check_corner(vm["corner"].as<std::string>());
+    if (vm.count("tables")) s.tables_file = vm["tables"].as<std::string>();
+    else if (need_tables) s.tables_file = find_cached_tables(vm, accelerator_timing_options(vm, corner), operating_point_spec(vm, corner));
     s.seed = vm["seed"].as<uint64_t>();
     s.wd_fraction = vm["wd-fraction"].as<double>();
     s.jobs = vm["jobs"].as<int>();
     s.budget_images = static_cast<size_t>(vm["budget-images"].as<int>());
     s.backend = parse_multiplier_backend(vm["backend"].as<std::string>());
+    if (s.backend == MultiplierBackendKind::Cosim) require_builtin_cosim_point(vm);
     s.calibration_images = static_cast<size_t>(vm["calibration-images"].as<int>());
     AcceleratorConfig& a = s.system.accelerator;
     parse_array(vm["array"].as<std::string>(), a.rows, a.cols);
@@ -396,8 +406,7 @@ Command make_run_command() {
             ("array", po::value<std::string>()->default_value("16x16")->value_name("RxC"), "PE rows x columns")
             ("dataflow", po::value<std::string>()->default_value("ws")->value_name("ws|os"), "dataflow (a list runs each)")
             ("weight-port", po::value<std::string>()->default_value("a")->value_name("a|b"), "multiplier port the weights feed")
-            ("clock-scale", bounded<double>("clock-scale", Range::closed(0.1, 4.0))->default_value(0.9)->value_name("S"), "clock scale of the error tables")
-            ("tables", po::value<std::string>()->value_name("FILE"), "error tables (default from --clock-scale under --out)")
+            ("tables", po::value<std::string>()->value_name("FILE"), "error tables (default: the cached ones of the operating point under --out)")
             ("regulation", po::value<std::string>()->default_value("1.5sigma")->value_name("R"),
              "slow-cycle probability: 1.5sigma (0.0668), 2sigma (0.0227), a number, 0 for no errors")
             ("images", bounded<int>("images", Range::closed(0, 100000000))->default_value(0)->value_name("K"), "first K test images (0: all)")
@@ -418,6 +427,8 @@ Command make_run_command() {
             ("dump-firmware", po::value<std::string>()->value_name("PREFIX"), "also write each compiled stream to PREFIX.<variant>.<dataflow>.fw and its DRAM image to .dram")
             ("out", po::value<std::string>()->default_value("tesa-out")->value_name("DIR"), "root directory of results");
         add_data_dir_option(d);
+        add_liberty_options(d);
+        add_operating_point_options(d, 0.9);
     };
     c.run = run_run;
     return c;

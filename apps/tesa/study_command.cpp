@@ -84,17 +84,14 @@ int run_study_command(const po::variables_map& vm, Context& ctx) {
         for (const auto& f : split_list(vm["tables"].as<std::string>())) files.emplace_back(f);
     } else {
         const std::string corner = check_corner(vm["corner"].as<std::string>());
+        const TimingSetupOptions setup = accelerator_timing_options(vm, corner);
         const std::vector<std::string> scales = split_list(vm["clock-scale"].as<std::string>());
         std::vector<double> values;  // all checked before any is used
         for (const auto& s : scales) values.push_back(parse_real(s, "--clock-scale", Range::closed(0.1, 4.0)));
-        for (size_t i = 0; i < scales.size(); ++i) {
-            const std::string& s = scales[i];
-            const std::filesystem::path f = error_tables_file(out, "booth_mul", 8, corner, values[i], 10.0);
-            if (!std::filesystem::exists(f))
-                fail("no error tables for clock scale " + s + " at the " + corner + " corner (" + f.string() +
-                     "): run `tesa characterize --clock-scale " + s + " --corner " + corner + "` first, or give --tables FILE");
-            files.push_back(f);
-        }
+        if (values.size() > 1 && (vm.count("clock-ps") || vm.count("frequency-mhz")))
+            fail("--clock-scale lists several clocks: give them as scales, not also --clock-ps / --frequency-mhz");
+        if (vm.count("clock-ps") || vm.count("frequency-mhz")) values.assign(1, 0.0);
+        for (double v : values) files.push_back(find_cached_tables(vm, setup, operating_point_spec(vm, corner, v)));
     }
     if (files.empty()) fail("no error tables given");
     QuantOptions qo;
@@ -123,10 +120,10 @@ Command make_study_command() {
         d.add_options()("network", po::value<std::string>()->default_value("lenet5-mnist")->value_name("NAME"),
                         "lenet5-mnist, lenet5-cifar10 or resnet20-cifar10")
             ("model", po::value<std::string>()->value_name("FILE"), "model file (default networks/models/NAME.h5)")
-            ("clock-scale", po::value<std::string>()->default_value("0.8")->value_name("S,S,..."),
-             "clock scales whose tables <out>/tables/ holds")
-            ("corner", po::value<std::string>()->default_value("typ")->value_name("typ|fast|slow"), "corner of the tables")
-            ("tables", po::value<std::string>()->value_name("FILE,..."), "error tables (HDF5), instead of --clock-scale")
+            ("tables", po::value<std::string>()->value_name("FILE,..."), "error tables (HDF5), instead of the operating point");
+        add_liberty_options(d);
+        add_operating_point_options(d, 0.8, true);
+        d.add_options()
             ("regulation", po::value<std::string>()->default_value("1.5sigma,2sigma")->value_name("R,R,..."),
              "1.5sigma (0.0668), 2sigma (0.0227) or probabilities")
             ("seeds", bounded<int>("seeds", Range::closed(1, 1000))->default_value(3)->value_name("N"), "runs per variant (different seeds)")

@@ -70,7 +70,7 @@ TEST(StudyCli, MissingTablesAndBadOptionsAreClearErrors) {
     const fs::path dir = scratch("missing");
     CliRun m = tesa({"study", "--clock-scale", "0.65", "--out", dir.string()});
     EXPECT_EQ(m.code, 1);
-    EXPECT_TRUE(contains(m.err, "tesa characterize --clock-scale 0.65")) << m.err;
+    EXPECT_TRUE(contains(m.err, "tesa characterize --corner typ --clock-scale 0.65")) << m.err;
     CliRun scale = tesa({"study", "--clock-scale", "0.8x", "--out", dir.string()});
     EXPECT_EQ(scale.code, 1);
     EXPECT_TRUE(contains(scale.err, "--clock-scale: '0.8x' is not a number")) << scale.err;
@@ -85,6 +85,31 @@ TEST(StudyCli, MissingTablesAndBadOptionsAreClearErrors) {
     CliRun t = tesa({"study", "--tables", bad.string(), "--out", dir.string()});
     EXPECT_EQ(t.code, 1);
     EXPECT_TRUE(contains(t.err, "not_tables.h5")) << t.err;
+}
+
+TEST(StudyCli, FindsTheCachedTablesOfAnOperatingPoint) {
+    // The lookup names the file of the point's key; a table placed there is the one the study uses.
+    const fs::path dir = scratch("lookup");
+    const std::vector<std::string> point = {"--voltage", "1.05", "--clock-scale", "1.0", "--semantics", "sdf-sim"};
+    std::vector<std::string> args = {"study", "--images", "50", "--seeds", "1", "--calibration-images", "100",
+                                     "--regulation", "0.5", "--out", dir.string()};
+    args.insert(args.end(), point.begin(), point.end());
+    CliRun miss = tesa(args);
+    ASSERT_EQ(miss.code, 1);
+    EXPECT_TRUE(contains(miss.err, "typ corner, 1.050 V")) << miss.err;
+    EXPECT_TRUE(contains(miss.err, "tesa characterize --corner typ --voltage 1.05 --clock-scale 1 --time-step 10 --semantics sdf-sim"))
+        << miss.err;
+    const auto open = miss.err.find(" (" + (dir / "tables").string());
+    ASSERT_NE(open, std::string::npos) << miss.err;
+    const std::string file = miss.err.substr(open + 2, miss.err.find(".h5)", open) + 3 - open - 2);
+    tesa::ErrorTables t = tesa::test::synthetic_tables();
+    t.semantics = "sdf-sim";
+    t.write(file);
+    CliRun hit = tesa(args);
+    ASSERT_EQ(hit.code, 0) << hit.err;
+    EXPECT_TRUE(contains(hit.out + hit.err, fs::path(file).filename().string())) << hit.out << hit.err;
+    args.back() = "delay-line";
+    EXPECT_EQ(tesa(args).code, 1) << "another semantics is another table";
 }
 
 }  // namespace

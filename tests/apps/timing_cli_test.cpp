@@ -3,6 +3,7 @@
 #include "cli_test_util.h"
 
 #include "common/file_util.h"
+#include "timing/error_tables.h"
 
 #include <gtest/gtest.h>
 
@@ -88,10 +89,69 @@ TEST(TimingCli, SdfSimTablesRecordTheirSemanticsAndShowPrintsIt) {
     CliRun c = tesa({"characterize", "--width", "4", "--clock-scale", "0.7", "--semantics", "sdf-sim", "--time-step", "5"}, out);
     ASSERT_EQ(c.code, 0) << c.err;
     EXPECT_TRUE(contains(c.out, "sdf-sim semantics")) << c.out;
-    const fs::path f = out / "tables" / "booth_mul_w4_typ_s0.70_step5.00_sdf-sim.h5";
+    const fs::path f = tesa::test::tables_line(c.out);
     std::ostringstream o, e;
     ASSERT_EQ(tesa::cli::run({"tables", "show", f.string()}, o, e), 0) << e.str();
     EXPECT_TRUE(contains(o.str(), "semantics   sdf-sim")) << o.str();
+}
+
+TEST(TimingCli, TablesAtAVoltageAClockAndADieAreCachedByKeyAndListed) {
+    fs::path out = scratch("points");
+    auto characterize = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args = {"characterize", "--width", "4", "--semantics", "sdf-sim", "--threads", "1"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        CliRun c = tesa(args, out);
+        EXPECT_EQ(c.code, 0) << c.err;
+        return fs::path(tesa::test::tables_line(c.out));
+    };
+    // One fixed clock, two supplies: the lower one slows every delay and fails products.
+    const fs::path nominal = characterize({"--clock-scale", "1.0", "--voltage", "1.1"});
+    const fs::path low = characterize({"--clock-scale", "1.0", "--voltage", "1.05"});
+    ASSERT_NE(nominal, low);
+    const tesa::ErrorTables n = tesa::ErrorTables::read(nominal), l = tesa::ErrorTables::read(low);
+    EXPECT_DOUBLE_EQ(l.voltage, 1.05);
+    EXPECT_GT(l.delay_scale, 1.0);
+    EXPECT_NEAR(n.delay_scale, 1.0, 1e-9);
+    EXPECT_DOUBLE_EQ(l.clock_ps, n.clock_ps) << "the clock does not follow the voltage";
+    EXPECT_GT(l.wrong_pairs, n.wrong_pairs);
+    EXPECT_EQ(l.key.size(), 16u);
+    EXPECT_TRUE(contains(low.filename().string(), l.key)) << low;
+    // Two dies of one population differ; the same die again is the same file with the same bits.
+    const fs::path d1 = characterize({"--clock-scale", "0.8", "--sigma", "0.05", "--die-seed", "1"});
+    const fs::path d2 = characterize({"--clock-scale", "0.8", "--sigma", "0.05", "--die-seed", "2"});
+    ASSERT_NE(d1, d2);
+    const tesa::ErrorTables a = tesa::ErrorTables::read(d1), b = tesa::ErrorTables::read(d2);
+    EXPECT_NE(a.counts, b.counts) << "another die, other delays, other failures";
+    EXPECT_EQ(b.die_seed, 2u);
+    EXPECT_DOUBLE_EQ(b.sigma, 0.05);
+    const fs::path again = characterize({"--clock-scale", "0.8", "--sigma", "0.05", "--die-seed", "2"});
+    EXPECT_EQ(again, d2);
+    EXPECT_EQ(tesa::ErrorTables::read(again).counts, b.counts);
+
+    CliRun list = tesa({"tables", "list"}, out);
+    ASSERT_EQ(list.code, 0) << list.err;
+    EXPECT_EQ(tesa::test::cached_tables(out).size(), 4u);
+    for (const fs::path& f : {nominal, low, d1, d2}) EXPECT_TRUE(contains(list.out, f.filename().string())) << list.out;
+    EXPECT_TRUE(contains(list.out, "1.050")) << list.out;
+    std::ostringstream o, e;
+    ASSERT_EQ(tesa::cli::run({"tables", "show", d2.string()}, o, e), 0) << e.str();
+    EXPECT_TRUE(contains(o.str(), "die 2 of sigma 0.05")) << o.str();
+    EXPECT_TRUE(contains(o.str(), "key         " + b.key)) << o.str();
+}
+
+TEST(TimingCli, OperatingPointOptionsOutOfRangeAreRefused) {
+    fs::path out = scratch("badpoints");
+    auto refused = [&](std::vector<std::string> args, const std::string& why) {
+        args.insert(args.begin(), {"characterize", "--width", "4"});
+        CliRun c = tesa(args, out);
+        EXPECT_NE(c.code, 0) << why;
+        EXPECT_TRUE(contains(c.err, why)) << c.err;
+    };
+    refused({"--voltage", "0.9"}, "validity range");
+    refused({"--voltage", "1.0", "--liberty", "/no/such.lib"}, "Nangate45 corners");
+    refused({"--clock-scale", "0.9", "--clock-ps", "500"}, "give the clock once");
+    refused({"--die-seed", "3"}, "needs --sigma");
+    refused({"--sigma", "0.7"}, "--sigma: 0.7 is out of range");
 }
 
 }  // namespace
