@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "common/file_util.h"
 #include "common/process.h"
+#include "timing/chunk_format.h"
 #include "timing/lane_compiler.h"
 #include "timing/sdf_sim_engine.h"
 #include "timing/unrolled_model.h"
@@ -188,6 +189,47 @@ ErrorTables run_chunks(int w, double clock_ps, double step_ps, const Characteriz
     return t;
 }
 
+// Whether no transition can change a product bit after its capture: the longest launch-to-output
+// path with every arc at its largest delay (which bounds every event of every semantics: each is an
+// input event plus one arc's delay, a selected COND entry or an input-edge line never exceeding the
+// arc's max) ends before every bit's capture limit. Then every capture is the exact product.
+bool settles_before_capture(const TimedNetlist& timed) {
+    const double arrival = timed.static_arrival_ps();
+    for (int j = 0; j < 2 * timed.width(); ++j)
+        if (!(arrival < std::min(timed.capture_limit(j).rise, timed.capture_limit(j).fall))) return false;
+    return true;
+}
+
+// The chunk of an error-free multiplier: every previous pair captures the exact product.
+std::string error_free_chunk(const TimedNetlist& timed, uint32_t first, uint32_t count) {
+    const int w = timed.width();
+    const uint32_t ops = 1u << w, mask = ops - 1;
+    std::vector<ChunkPairResult> results(count);
+    for (uint32_t i = 0; i < count; ++i) {
+        const uint32_t c = first + i;
+        const uint16_t exact = static_cast<uint16_t>(timed.product(c & mask, c >> w));
+        results[i].outputs = {{exact, ops * ops}};
+        results[i].a_held.assign(ops, exact);
+        results[i].b_held.assign(ops, exact);
+    }
+    return encode_chunk(static_cast<uint32_t>(w), first, results);
+}
+
+// run_chunks with error-free chunks; `engine()` computes them otherwise.
+ErrorTables run_or_prove(const TimedNetlist& timed, double step_ps, const CharacterizeOptions& o,
+                         const std::function<std::function<void(uint32_t, uint32_t, const std::filesystem::path&)>()>& engine) {
+    if (o.static_proof && settles_before_capture(timed)) {
+        if (o.progress)
+            o.progress("characterize: the longest path (" + std::to_string(timed.static_arrival_ps()) +
+                       " ps) settles before every capture: every transition captures the exact product");
+        return run_chunks(timed.width(), timed.conditions().clock_period_ps, step_ps, o,
+                          [&](uint32_t first, uint32_t count, const std::filesystem::path& f) {
+            write_file_atomic(f, error_free_chunk(timed, first, count));
+        });
+    }
+    return run_chunks(timed.width(), timed.conditions().clock_period_ps, step_ps, o, engine());
+}
+
 void check_options(const CharacterizeOptions& o) {
     if (o.chunk < 1) fail("characterize: chunks of at least one current pair");
     if (o.threads < 1 || o.threads > 1024) fail("characterize: " + std::to_string(o.threads) + " threads (1 .. 1024)");
@@ -199,12 +241,14 @@ ErrorTables characterize(const TimedNetlist& timed, const GateNetlist& netlist, 
     check_options(o);
     const UnrolledModel m = UnrolledModel::build(timed, netlist);
     std::filesystem::create_directories(o.work_dir);
-    const std::filesystem::path worker = build_worker(m, o);
-    ErrorTables t = run_chunks(m.width(), timed.conditions().clock_period_ps, m.step_ps(), o,
-                               [&](uint32_t first, uint32_t count, const std::filesystem::path& f) {
-        ProcessResult r = run_process({worker.string(), std::to_string(first), std::to_string(count), f.string(),
-                                       std::to_string(o.threads)});
-        if (r.exit_code != 0) fail("characterization worker failed on " + f.filename().string() + ":\n" + r.output);
+    std::filesystem::path worker;
+    ErrorTables t = run_or_prove(timed, m.step_ps(), o, [&]() {
+        worker = build_worker(m, o);
+        return [&](uint32_t first, uint32_t count, const std::filesystem::path& f) {
+            ProcessResult r = run_process({worker.string(), std::to_string(first), std::to_string(count), f.string(),
+                                           std::to_string(o.threads)});
+            if (r.exit_code != 0) fail("characterization worker failed on " + f.filename().string() + ":\n" + r.output);
+        };
     });
     t.semantics = "delay-line";
     return t;
@@ -212,13 +256,16 @@ ErrorTables characterize(const TimedNetlist& timed, const GateNetlist& netlist, 
 
 ErrorTables characterize_sdf_sim(const TimedNetlist& timed, const CharacterizeOptions& o, SdfSimEngineStats* stats) {
     check_options(o);
-    if (o.progress) o.progress("characterize: building the sdf-sim lane program (bound + exact engine, in process)");
-    SdfSimEngine engine(timed);
-    if (o.compile_exact) engine.use_compiled(CompiledLaneProgram::build(engine.program(), o.work_dir / "lanes", o.threads, o.progress));
+    std::unique_ptr<SdfSimEngine> engine;
     SdfSimEngineStats st;
-    ErrorTables t = run_chunks(timed.width(), timed.conditions().clock_period_ps, timed.conditions().time_step_ps, o,
-                               [&](uint32_t first, uint32_t count, const std::filesystem::path& f) {
-        write_file_atomic(f, engine.chunk(first, count, o.threads, &st));
+    ErrorTables t = run_or_prove(timed, timed.conditions().time_step_ps, o, [&]() {
+        if (o.progress) o.progress("characterize: building the sdf-sim lane program (bound + exact engine, in process)");
+        engine = std::make_unique<SdfSimEngine>(timed);
+        if (o.compile_exact)
+            engine->use_compiled(CompiledLaneProgram::build(engine->program(), o.work_dir / "lanes", o.threads, o.progress));
+        return [&](uint32_t first, uint32_t count, const std::filesystem::path& f) {
+            write_file_atomic(f, engine->chunk(first, count, o.threads, &st));
+        };
     });
     t.semantics = "sdf-sim";
     if (stats) *stats = st;

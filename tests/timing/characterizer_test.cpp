@@ -29,11 +29,12 @@ std::filesystem::path work_dir() {
     return std::filesystem::temp_directory_path() / ("tesa_char_" + std::to_string(::getpid()));
 }
 
-CharRun characterize4(uint32_t chunk) {
+CharRun characterize4(uint32_t chunk, double scale = 0.8, bool static_proof = true, bool sdf_sim = false) {
     const auto& tb = tesa::test::timed_booth(4);
     TimingConditions c;
-    c.clock_period_ps = 0.8 * tb.setup.sta.min_period_ps;
+    c.clock_period_ps = scale * tb.setup.sta.min_period_ps;
     c.time_step_ps = 10;
+    if (sdf_sim) c.cond = CondMode::Exact;
     CharRun r{TimedNetlist::build(*tb.setup.netlist, *tb.setup.sdf, c), {}, {}};
     CharacterizeOptions o;
     o.work_dir = work_dir();
@@ -41,8 +42,15 @@ CharRun characterize4(uint32_t chunk) {
     o.chunk = chunk;
     o.cflags = "-O1";
     o.progress = [&r](const std::string& line) { r.progress.push_back(line); };
-    r.tables = characterize(r.timed, *tb.setup.netlist, o);
+    o.static_proof = static_proof;
+    r.tables = sdf_sim ? characterize_sdf_sim(r.timed, o) : characterize(r.timed, *tb.setup.netlist, o);
     return r;
+}
+
+bool said(const CharRun& r, const std::string& part) {
+    for (const auto& l : r.progress)
+        if (l.find(part) != std::string::npos) return true;
+    return false;
 }
 
 TEST(Characterizer, FourBitTablesEqualTheReferenceOnEveryPair) {
@@ -78,6 +86,27 @@ TEST(Characterizer, FourBitTablesEqualTheReferenceOnEveryPair) {
     double mean_a = 0;
     for (double p : t.p_weight_a) mean_a += p / ops;
     EXPECT_NEAR(mean_a, t.error_rate(), 1e-12);
+}
+
+TEST(Characterizer, AClockPastTheLongestPathIsProvenErrorFreeAndEqualsTheEngines) {
+    for (bool sdf_sim : {false, true}) {
+        std::filesystem::remove_all(work_dir());
+        const CharRun proven = characterize4(64, 1.3, true, sdf_sim);
+        ASSERT_LT(proven.timed.static_arrival_ps(), proven.timed.capture_limit(0).rise) << "1.3 x the STA period clears every path";
+        EXPECT_TRUE(said(proven, "settles before every capture")) << sdf_sim;
+        std::filesystem::remove_all(work_dir());
+        const CharRun run = characterize4(64, 1.3, false, sdf_sim);
+        EXPECT_FALSE(said(run, "settles before every capture"));
+        EXPECT_EQ(run.tables.wrong_pairs, 0u);
+        EXPECT_EQ(proven.tables.outputs, run.tables.outputs);
+        EXPECT_EQ(proven.tables.counts, run.tables.counts);
+        EXPECT_EQ(proven.tables.a_held, run.tables.a_held);
+        EXPECT_EQ(proven.tables.b_held, run.tables.b_held);
+        EXPECT_EQ(proven.tables.transitions.offsets, run.tables.transitions.offsets);
+    }
+    std::filesystem::remove_all(work_dir());
+    EXPECT_FALSE(said(characterize4(64, 0.8, true, true), "settles before every capture")) << "0.8 fails products";
+    std::filesystem::remove_all(work_dir());
 }
 
 TEST(Characterizer, InterruptedRunResumesFromFinishedChunks) {
