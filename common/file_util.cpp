@@ -10,6 +10,8 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 namespace tesa {
@@ -189,6 +191,22 @@ void StagingDir::commit() {
     }
     if (had_old) fs::remove_all(old, ec);
     committed_ = true;
+}
+
+FileLock::FileLock(const fs::path& file) {
+    if (file.has_parent_path()) fs::create_directories(file.parent_path());
+    fd_ = ::open(file.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+    if (fd_ < 0) fail(file.string() + ": cannot create the lock file: " + std::strerror(errno));
+    while (::flock(fd_, LOCK_EX) != 0)
+        if (errno != EINTR) {
+            const int e = errno;
+            ::close(fd_);
+            fail(file.string() + ": cannot lock: " + std::strerror(e));
+        }
+}
+
+FileLock::~FileLock() {
+    if (fd_ >= 0) ::close(fd_);
 }
 
 }  // namespace tesa

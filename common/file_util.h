@@ -70,4 +70,19 @@ private:
     bool committed_ = false;
 };
 
+// An exclusive advisory lock (flock) on `file`, created if missing, held while the object lives
+// and released by the kernel if the process dies: processes sharing a results directory take
+// turns at a step that writes files there (synthesis, OpenSTA, a model build). Throws Error naming
+// the file when it cannot be created or locked.
+class FileLock {
+public:
+    explicit FileLock(const fs::path& file);
+    ~FileLock();
+    FileLock(const FileLock&) = delete;
+    FileLock& operator=(const FileLock&) = delete;
+
+private:
+    int fd_ = -1;
+};
+
 }  // namespace tesa

@@ -18,38 +18,20 @@ public:
     VerilatedLanes() : ctx_(std::make_unique<VerilatedContext>()), model_(std::make_unique<VModel>(ctx_.get())) {}
 
     void evaluate64(const MulTransition* t, int n, uint16_t* captured) override {
-        uint64_t ap[8] = {}, bp[8] = {}, a[8] = {}, b[8] = {};
-        for (int l = 0; l < n; ++l) {
-            const uint64_t bit = 1ull << l;
-            for (int i = 0; i < 8; ++i) {
-                if ((t[l].previous >> i) & 1u) ap[i] |= bit;
-                if ((t[l].previous >> (8 + i)) & 1u) bp[i] |= bit;
-                if ((t[l].current >> i) & 1u) a[i] |= bit;
-                if ((t[l].current >> (8 + i)) & 1u) b[i] |= bit;
-            }
-        }
-        for (int i = 0; i < 8; ++i) {
-            set(model_->a_prev, i, ap[i]);
-            set(model_->b_prev, i, bp[i]);
-            set(model_->a, i, a[i]);
-            set(model_->b, i, b[i]);
+        ports_.pack(t, n);
+        for (int k = 0; k < 16; ++k) {
+            model_->a_prev[k] = ports_.a_prev[k];
+            model_->b_prev[k] = ports_.b_prev[k];
+            model_->a[k] = ports_.a[k];
+            model_->b[k] = ports_.b[k];
         }
         model_->eval();
-        uint64_t p[16];
-        for (int j = 0; j < 16; ++j) p[j] = static_cast<uint64_t>(model_->p[2 * j]) | (static_cast<uint64_t>(model_->p[2 * j + 1]) << 32);
-        for (int l = 0; l < n; ++l) {
-            uint16_t out = 0;
-            for (int j = 0; j < 16; ++j) out = static_cast<uint16_t>(out | (((p[j] >> l) & 1u) << j));
-            captured[l] = out;
-        }
+        for (int k = 0; k < 32; ++k) ports_.p[k] = model_->p[k];
+        ports_.unpack(n, captured);
     }
 
 private:
-    template <class Port>
-    static void set(Port& port, int bit, uint64_t lanes) {
-        port[2 * bit] = static_cast<uint32_t>(lanes);
-        port[2 * bit + 1] = static_cast<uint32_t>(lanes >> 32);
-    }
+    LanePorts ports_;
     std::unique_ptr<VerilatedContext> ctx_;
     std::unique_ptr<VModel> model_;
 };

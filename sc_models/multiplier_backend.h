@@ -5,7 +5,8 @@
 //          pair; memory = the table (148 MB at clock scale 0.9, 1.4 GB at 0.8);
 //   cosim  the Verilated 64-lane time-unrolled multiplier (the same model the characterization
 //          runs), one lane per PE transition, fed every busy cycle with the PE's real previous and
-//          current operands. Only the clocks compiled into tesa are available (cosim_models()).
+//          current operands: a model built on demand for a table's operating point
+//          (sc_models/cosim_library.h), or one of the clocks compiled into tesa (cosim_models()).
 // Both take a batch of transitions (previous pair, current pair), pairs packed as a | b << 8.
 #pragma once
 
@@ -25,6 +26,15 @@ const char* multiplier_backend_name(MultiplierBackendKind k);
 // One transition of one PE's multiplier in one cycle.
 struct MulTransition {
     uint16_t previous = 0, current = 0;
+};
+
+// The port words of up to 64 transitions for a bit-sliced timed model (8-bit operands): bit i of
+// an operand port holds lanes [64 i, 64 i + 63] in words 2i (lanes 0-31) and 2i+1; product bit j
+// likewise in p.
+struct LanePorts {
+    uint32_t a_prev[16], b_prev[16], a[16], b[16], p[32];
+    void pack(const MulTransition* t, int n);
+    void unpack(int n, uint16_t* captured) const;
 };
 
 // A Verilated bit-sliced timed multiplier (8-bit operands, 64 lanes per evaluation).
@@ -49,6 +59,8 @@ class MultiplierBackend {
 public:
     static MultiplierBackend fast(std::shared_ptr<const TransitionTable> table);
     static MultiplierBackend cosim(double clock_scale);
+    // Co-simulation with a model of any operating point (sc_models/cosim_library.h).
+    static MultiplierBackend cosim(std::unique_ptr<CosimModel> model);
 
     MultiplierBackendKind kind() const { return kind_; }
     // Whether every busy transition must be fed (co-simulation) or only the slow ones.

@@ -26,6 +26,8 @@ std::unique_ptr<CompiledLaneProgram> CompiledLaneProgram::build(const LaneProgra
     const std::string hash = bytes_hash(all);
     std::filesystem::create_directories(dir);
     const std::filesystem::path lib = dir / ("lanes_" + hash + ".so");
+    // Processes sharing the cache take turns: the second finds the first's library.
+    const FileLock lock(dir / "lock");
     if (!std::filesystem::exists(lib)) {
         if (progress) progress("lane compiler: compiling " + std::to_string(program.logic_ops()) + " ops in " + std::to_string(units) +
                                " units with c++ -O1 (minutes for an 8-bit model; cached in " + dir.string() + ")");

@@ -3,7 +3,8 @@
 // named by the hash of the source and flags (a second build of the same program is a lookup),
 // loaded with dlopen. Same bits as run_lane_code(); several times faster, since the compiler keeps
 // values in registers where the interpreter goes through memory. Building takes minutes for the
-// 8-bit programs (hundreds of thousands of statements; units compiled in parallel).
+// 8-bit programs (hundreds of thousands of statements; units compiled in parallel). Processes
+// building into one cache directory take turns (a lock file there).
 #pragma once
 
 #include "timing/lane_program.h"

@@ -105,6 +105,12 @@ public:
     // `typedef uint64_t W __attribute__((vector_size(bytes)))` (bytes = 8 for plain uint64_t).
     std::string cpp(const std::string& name, int vector_bytes) const;
 
+    // Verilog module `name` over `lanes`-bit words with the ports of the bit-sliced time-unrolled
+    // models (timing/unrolled_model.h): inputs a_prev, b_prev, a, b [width*lanes-1:0], output
+    // p [2*width*lanes-1:0], port bit i of lane l at i*lanes + l; the program's inputs must be the
+    // 4*width operand bits in that order and its outputs the 2*width product bits.
+    std::string verilog(const std::string& name, int width, int lanes) const;
+
 private:
     int add(LaneOp::Kind k, int a, int b);
     bool is_not_of(int x, int y) const;  // x == ~y structurally

@@ -1,11 +1,14 @@
 // timing_setup.cpp -- synthesis on demand, then OpenSTA, then the readers.
 #include "timing/timing_setup.h"
 
+#include "common/file_util.h"
 #include "rtl/synthesizer.h"
 
 namespace tesa {
 
 TimingSetup prepare_timing(const TimingSetupOptions& o) {
+    // Synthesis and OpenSTA write their files under <out>: one process at a time.
+    const FileLock lock(o.out / "timing.lock");
     std::filesystem::path netlist = o.netlist;
     if (netlist.empty()) {
         SynthOptions s;

@@ -2,6 +2,10 @@
 // accelerator's.
 #include "apps/tesa/accelerator_commands.h"
 
+#include "common/error.h"
+
+#include <ostream>
+
 namespace tesa::cli {
 
 const std::vector<Command>& accelerator_commands() {
@@ -14,6 +18,25 @@ const std::vector<Command>& accelerator_commands() {
         return all;
     }();
     return commands;
+}
+
+std::shared_ptr<const CosimModels> cosim_models_for(const po::variables_map& vm, const std::filesystem::path& tables,
+                                                    Context& ctx, OperatingPoint* point) {
+    const PointTiming pt = tables.empty() ? resolve_point(vm, accelerator_timing_options(vm, vm["corner"].as<std::string>()),
+                                                          operating_point_spec(vm, check_corner(vm["corner"].as<std::string>())))
+                                          : resolve_table_point(vm, tables);
+    const OperatingPointSpec& spec = pt.point.spec;
+    const std::filesystem::path out = vm["out"].as<std::string>();
+    const TimedNetlist timed = TimedNetlist::build(*pt.timing.netlist, *pt.timing.sdf, pt.point.conditions());
+    CosimBuildOptions o;
+    o.dir = out / "cosim" / pt.key;
+    o.lane_dir = out / "characterize" / pt.key / "lanes";  // where characterize compiled the same program
+    o.wrapper = std::filesystem::path(source_dir()) / "sc_models" / "cosim_wrapper.cpp";
+    o.progress = [&ctx](const std::string& line) { ctx.err << line << std::endl; };
+    auto models = std::make_shared<const CosimModels>(CosimModels::build(timed, *pt.timing.netlist, spec.semantics, o));
+    ctx.err << "cosim: " << models->description() << " at " << pt.point.describe() << std::endl;
+    if (point) *point = pt.point;
+    return models;
 }
 
 }  // namespace tesa::cli

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "apps/tesa/commands.h"
+#include "sc_models/cosim_library.h"
 #include "sc_models/gemm.h"
 #include "sc_models/multiplier_backend.h"
 #include "sc_models/system.h"
@@ -10,6 +11,14 @@
 namespace tesa::cli {
 
 Command make_flow_command();
+
+// --backend cosim: the timed models of the table `tables` when not empty -- rebuilt from the
+// accelerator's netlist and SDF under --out at the table's operating point, which must be the ones
+// the table was made from (netlist and SDF hashes, key; Error otherwise) -- else of the
+// operating-point options; built on demand and cached under <out>/cosim/<key>
+// (sc_models/cosim_library.h). `point` receives the operating point.
+std::shared_ptr<const CosimModels> cosim_models_for(const po::variables_map& vm, const std::filesystem::path& tables,
+                                                    Context& ctx, OperatingPoint* point = nullptr);
 
 // --array "ROWSxCOLS" -> rows, cols; throws Error quoting the value otherwise.
 void parse_array(const std::string& s, int& rows, int& cols);
@@ -24,6 +33,7 @@ struct ArrayStudyOptions {
     int seeds = 1;
     uint64_t first_seed = 1;
     MultiplierBackendKind backend = MultiplierBackendKind::Fast;
+    std::shared_ptr<const CosimModels> cosim;  // backend cosim: the tables' timed models
     size_t calibration_images = 1000;
     int threads = 0;
 };
@@ -50,6 +60,7 @@ struct NetworkRunSpec {
     int jobs = 1;
     size_t budget_images = 0;  // simulate at most this many now (0: all); the journal keeps the rest
     MultiplierBackendKind backend = MultiplierBackendKind::Fast;
+    std::shared_ptr<const CosimModels> cosim;  // backend cosim: the tables' timed models
     size_t calibration_images = 1000;
     std::filesystem::path dump_firmware;  // prefix; empty: none
 };

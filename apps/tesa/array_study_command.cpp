@@ -60,8 +60,8 @@ std::filesystem::path run_and_write_array_study(const std::string& network, cons
     const MultiplierBackendKind kind = so.backend;
     std::shared_ptr<const TransitionTable> tt;
     if (kind == MultiplierBackendKind::Fast) tt = std::make_shared<TransitionTable>(read_transition_table(tables_file));
-    else require_cosim_semantics(tables, tables_file.string());
-    auto make_backend = [&]() { return kind == MultiplierBackendKind::Fast ? MultiplierBackend::fast(tt) : MultiplierBackend::cosim(tables.clock_scale); };
+    else if (!so.cosim) fail("array study: --backend cosim needs the tables' co-simulation models");
+    auto make_backend = [&]() { return kind == MultiplierBackendKind::Fast ? MultiplierBackend::fast(tt) : MultiplierBackend::cosim(so.cosim->make()); };
 
     QuantOptions qo;
     qo.calibration_images = so.calibration_images;
@@ -158,7 +158,6 @@ int run_array_study(const po::variables_map& vm, Context& ctx) {
     const std::filesystem::path data = vm["data-dir"].as<std::string>();
     const std::filesystem::path out = vm["out"].as<std::string>();
     const std::string corner = check_corner(vm["corner"].as<std::string>());
-    if (parse_multiplier_backend(vm["backend"].as<std::string>()) == MultiplierBackendKind::Cosim) require_builtin_cosim_point(vm);
     const std::filesystem::path tables_file =
         vm.count("tables") ? std::filesystem::path(vm["tables"].as<std::string>())
                            : find_cached_tables(vm, accelerator_timing_options(vm, corner), operating_point_spec(vm, corner));
@@ -173,6 +172,7 @@ int run_array_study(const po::variables_map& vm, Context& ctx) {
     so.seeds = vm["seeds"].as<int>();
     so.first_seed = vm["seed"].as<uint64_t>();
     so.backend = parse_multiplier_backend(vm["backend"].as<std::string>());
+    if (so.backend == MultiplierBackendKind::Cosim) so.cosim = cosim_models_for(vm, tables_file, ctx);
     so.calibration_images = static_cast<size_t>(vm["calibration-images"].as<int>());
     const ImageSet test = load_dataset(m.dataset, "test", data).head(static_cast<size_t>(vm["images"].as<int>()));
     run_and_write_array_study(network, m, test, so, tables_file, data, out, ctx);

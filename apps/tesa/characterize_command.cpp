@@ -3,8 +3,12 @@
 #include "apps/tesa/commands.h"
 
 #include "common/error.h"
+#include "timing/error_rate.h"
+#include "timing/event_simulator.h"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <cstdio>
 #include <numeric>
 #include <ostream>
@@ -113,6 +117,48 @@ int run_show(const po::variables_map& vm, Context& ctx) {
     return 0;
 }
 
+// Random transitions of a table against the event-driven reference in the table's semantics at its
+// operating point (timed again from the same netlist and SDF): the check that the engine that made
+// the table is bit for bit the reference.
+int run_check(const po::variables_map& vm, Context& ctx) {
+    if (!vm.count("file")) fail("tesa tables check needs a FILE");
+    const std::filesystem::path file = vm["file"].as<std::string>();
+    const PointTiming pt = resolve_table_point(vm, file);
+    const TimedNetlist tn = TimedNetlist::build(*pt.timing.netlist, *pt.timing.sdf, pt.point.conditions());
+    const TransitionTable table = read_transition_table(file);
+    const long samples = vm["samples"].as<long>();
+    const int threads = vm["threads"].as<int>();
+    const std::vector<Transition> ts = random_transitions(tn.width(), samples, vm["seed"].as<uint64_t>());
+    std::vector<long> mismatch(static_cast<size_t>(threads)), wrong(static_cast<size_t>(threads));
+    const auto t0 = std::chrono::steady_clock::now();
+    std::vector<std::thread> pool;
+    for (int k = 0; k < threads; ++k)
+        pool.emplace_back([&, k] {
+            EventSimulator sim(tn, delay_mode_of(pt.point.spec.semantics));
+            const int n = tn.width();
+            for (size_t i = static_cast<size_t>(k); i < ts.size(); i += static_cast<size_t>(threads)) {
+                const Transition& t = ts[i];
+                const uint32_t want = sim.capture(t.a_prev, t.b_prev, t.a, t.b);
+                const uint32_t got = table.capture(t.a_prev | t.b_prev << n, t.a | t.b << n, tn.product(t.a, t.b));
+                mismatch[static_cast<size_t>(k)] += got != want;
+                wrong[static_cast<size_t>(k)] += want != tn.product(t.a, t.b);
+            }
+        });
+    for (auto& th : pool) th.join();
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    long m = 0, w = 0;
+    for (int k = 0; k < threads; ++k) m += mismatch[static_cast<size_t>(k)], w += wrong[static_cast<size_t>(k)];
+    char buf[400];
+    std::snprintf(buf, sizeof buf,
+                  "checked %ld random transitions of %s against the event-driven reference (%s, %s): %ld differ; "
+                  "%ld wrong products (%.4f%%); %.0f s\n",
+                  samples, file.filename().string().c_str(), semantics_name(pt.point.spec.semantics), pt.point.describe().c_str(), m, w,
+                  100.0 * static_cast<double>(w) / static_cast<double>(samples), secs);
+    ctx.out << buf;
+    if (m) fail(file.string() + ": " + std::to_string(m) + " transitions differ from the reference");
+    return 0;
+}
+
 // One row per cached table: its operating point, semantics, error rate and file.
 int run_list(const po::variables_map& vm, Context& ctx) {
     const std::filesystem::path out = vm["out"].as<std::string>();
@@ -181,19 +227,27 @@ Command make_tables_command() {
     c.name = "tables";
     c.summary = "the error-table cache: list it, or show one table (error rate, worst weights, error magnitudes)";
     c.description = "tesa tables list [--out DIR]      every table cached under DIR/tables, by operating point\n"
-                    "tesa tables show FILE [--top N]  one table";
+                    "tesa tables show FILE [--top N]  one table\n"
+                    "tesa tables check FILE [--samples N] [--seed S] [--threads T]\n"
+                    "                                 random transitions of the table against the event-driven reference\n"
+                    "                                 at its operating point (the netlist and SDF under --out must be its own)";
     c.positional = {"action", "file"};
     c.add_options = [](po::options_description& d) {
-        d.add_options()("action", po::value<std::string>()->required()->value_name("list|show"), "what to do")
+        d.add_options()("action", po::value<std::string>()->required()->value_name("list|show|check"), "what to do")
             ("file", po::value<std::string>()->value_name("FILE"), "HDF5 error tables")
             ("top", bounded<int>("top", Range::closed(1, 65536))->default_value(10)->value_name("N"), "worst weights to list")
-            ("out", po::value<std::string>()->default_value("tesa-out")->value_name("DIR"), "root directory of results (list)");
+            ("out", po::value<std::string>()->default_value("tesa-out")->value_name("DIR"), "root directory of results")
+            ("samples", bounded<long>("samples", Range::closed(1, 1e9))->default_value(100000)->value_name("N"), "check: transitions")
+            ("seed", po::value<uint64_t>()->default_value(1)->value_name("S"), "check: seed of the transitions")
+            ("threads", bounded<int>("threads", Range::closed(1, kMaxThreads))->default_value(2)->value_name("N"), "check: threads");
+        add_liberty_options(d);
     };
     c.run = [](const po::variables_map& vm, Context& ctx) {
         const std::string action = vm["action"].as<std::string>();
         if (action == "list") return run_list(vm, ctx);
         if (action == "show") return run_show(vm, ctx);
-        fail("tesa tables: unknown action '" + action + "' (expected list or show)");
+        if (action == "check") return run_check(vm, ctx);
+        fail("tesa tables: unknown action '" + action + "' (expected list, show or check)");
     };
     return c;
 }

@@ -147,12 +147,12 @@ OperatingPointSpec operating_point_spec(const po::variables_map& vm, const std::
     return s;
 }
 
-TimingSetupOptions accelerator_timing_options(const po::variables_map& vm, const std::string& corner) {
+TimingSetupOptions accelerator_timing_options(const po::variables_map& vm, const std::string& corner, int width) {
     TimingSetupOptions o;
     o.rtl = source_dir() + "/rtl/booth_mul.v";
     o.script = source_dir() + "/rtl/synth.tcl";
     o.top = "booth_mul";
-    o.width = 8;
+    o.width = width;
     o.out = vm["out"].as<std::string>();
     const std::filesystem::path pdk = vm["pdk-dir"].as<std::string>();
     o.synth_liberty = pdk / "nangate45_typ.lib.gz";
@@ -169,6 +169,28 @@ TimingSetupOptions accelerator_timing_options(const po::variables_map& vm, const
 PointTiming resolve_point(const po::variables_map& vm, const TimingSetupOptions& setup, OperatingPointSpec spec) {
     spec.corner = setup.corner_name;
     return resolve_point_timing(setup, spec, vm["pdk-dir"].as<std::string>());
+}
+
+PointTiming resolve_table_point(const po::variables_map& vm, const std::filesystem::path& tables) {
+    const ErrorTables head = ErrorTables::read_attributes(tables);
+    OperatingPointSpec spec;
+    spec.corner = head.corner;
+    if (head.voltage > 0) spec.voltage = head.voltage;
+    spec.clock = {ClockSpec::Kind::Picoseconds, head.clock_ps};
+    spec.time_step_ps = head.time_step_ps;
+    spec.semantics = parse_semantics(head.semantics, tables.string() + ": attribute 'semantics'");
+    spec.sigma = head.sigma;
+    spec.die_seed = head.die_seed ? head.die_seed : 1;
+    const TimingSetupOptions setup = accelerator_timing_options(vm, spec.corner, head.width);
+    PointTiming pt = resolve_point(vm, setup, spec);
+    // The model must be the table's multiplier: the same netlist and delays at the same point.
+    if (head.netlist_hash != pt.netlist_hash || head.sdf_hash != pt.sdf_hash || (!head.key.empty() && head.key != pt.key))
+        fail(tables.string() + " was made from netlist " + head.netlist_hash + " and SDF " + head.sdf_hash +
+             (head.key.empty() ? std::string(" (made before the table cache)") : ", key " + head.key) + ", but the multiplier under " +
+             setup.out.string() + " is netlist " + pt.netlist_hash + ", SDF " + pt.sdf_hash + ", key " + pt.key +
+             ": a timed model of the table's own netlist and delays is needed; remake the table with `tesa characterize " +
+             pt.point.characterize_options() + "`");
+    return pt;
 }
 
 std::filesystem::path find_cached_tables(const po::variables_map& vm, const TimingSetupOptions& setup, const OperatingPointSpec& spec) {
@@ -193,26 +215,6 @@ ErrorTables write_error_tables(const PointTiming& pt, const std::filesystem::pat
         ctx.err << "characterize: " << st.exact << " of " << st.transitions
                 << " transitions computed now went through the exact program (the bound proved the rest)" << std::endl;
     return tables;
-}
-
-void require_builtin_cosim_point(const po::variables_map& vm) {
-    for (const char* o : {"clock-ps", "frequency-mhz", "voltage"})
-        if (vm.count(o)) fail(std::string("--backend cosim runs the built-in Verilated models, which know only their clock scales; --") + o +
-                              " needs --backend fast");
-    if (vm["sigma"].as<double>() > 0) fail("--backend cosim runs the built-in Verilated models of the nominal die; --sigma needs --backend fast");
-    if (vm["semantics"].as<std::string>() != "delay-line")
-        fail("--backend cosim runs the built-in Verilated delay-line models; --semantics " + vm["semantics"].as<std::string>() +
-             " needs --backend fast");
-}
-
-void require_cosim_semantics(const ErrorTables& tables, const std::string& file) {
-    if (tables.semantics != semantics_name(Semantics::DelayLine))
-        fail(file + " was made in the " + tables.semantics +
-             " semantics, but --backend cosim runs the built-in Verilated delay-line model; use --backend fast "
-             "(the tables' own transitions) or tables made with --semantics delay-line");
-    if (tables.voltage > 0 || tables.sigma > 0)
-        fail(file + " was made at a scaled voltage or on a varied die, but --backend cosim runs the built-in Verilated "
-             "models of the corner as timed; use --backend fast");
 }
 
 std::string table_tag(const ErrorTables& t) {

@@ -62,7 +62,7 @@ std::string check_corner(const std::string& corner);
 TimingSetupOptions timing_setup_options(const po::variables_map& vm, const std::string& corner);
 
 // The semantics tables are made and looked up in when --semantics is not given.
-inline constexpr const char* kDefaultSemantics = "delay-line";
+inline constexpr const char* kDefaultSemantics = "sdf-sim";
 
 // --clock-scale | --clock-ps | --frequency-mhz, --voltage, --time-step, --semantics, --sigma,
 // --die-seed: the operating point of an error table (timing/operating_point.h). `scale_list`:
@@ -74,22 +74,20 @@ OperatingPointSpec operating_point_spec(const po::variables_map& vm, const std::
                                         std::optional<double> scale = {});
 // Timing set-up of the accelerator's built-in multiplier (8-bit rtl/booth_mul.v, synthesized under
 // --out when missing) at `corner`, or at --liberty when given.
-TimingSetupOptions accelerator_timing_options(const po::variables_map& vm, const std::string& corner);
+TimingSetupOptions accelerator_timing_options(const po::variables_map& vm, const std::string& corner, int width = 8);
 // The point timed at `setup` (its corner name replaces spec.corner; --pdk-dir for a voltage fit).
 PointTiming resolve_point(const po::variables_map& vm, const TimingSetupOptions& setup, OperatingPointSpec spec);
+// The point `tables` was made at, timed again from the built-in multiplier of its width under
+// --out: Error naming both unless the netlist and SDF hashes (and key) are the table's.
+PointTiming resolve_table_point(const po::variables_map& vm, const std::filesystem::path& tables);
 // The cached tables of the point; Error naming it and the exact `tesa characterize` command that
 // makes them when they are missing.
 std::filesystem::path find_cached_tables(const po::variables_map& vm, const TimingSetupOptions& setup,
                                          const OperatingPointSpec& spec);
 
-// The built-in co-simulated multipliers (--backend cosim) are Verilated delay-line models: tables
-// of another semantics would silently be compared with them. Throws Error naming `file` then.
-void require_cosim_semantics(const ErrorTables& tables, const std::string& file);
 // "s0.90", plus "_1.000V", "_sigma0.05_die3" and "_sdf-sim" where they apply: names result files
 // of runs over one table so that runs at other operating points do not overwrite them.
 std::string table_tag(const ErrorTables& tables);
-// The same for the operating-point options: Error unless they name a built-in model's point.
-void require_builtin_cosim_point(const po::variables_map& vm);
 
 // Exhaustive characterization of the point into its cache file (timing/table_cache.h), progress
 // on ctx.err; compile_exact: sdf-sim's exact program compiled (cached), same tables.

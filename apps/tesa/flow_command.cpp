@@ -29,8 +29,8 @@ Command make_flow_command() {
         "  2. timing: OpenSTA critical path of the multiplier between DFF_X1 registers, SDF (<corner>).\n"
         "  3. errors: exact event-driven simulation of <samples> random (previous, current) operand\n"
         "     transitions at each clock scale of <clock-scales>; wrong-product rate per scale.\n"
-        "  4. characterize: all (previous, current) pairs through the time-unrolled model at\n"
-        "     <characterize-scale> -> HDF5 error tables (resumable; 8-bit: 15-20 min on 2 cores).\n"
+        "  4. characterize: all (previous, current) pairs at <characterize-scale> in the default (sdf-sim)\n"
+        "     semantics -> HDF5 error tables, cached by operating point (resumable).\n"
         "  5. network: LeNet-5/MNIST test accuracy, FP32 and INT8, and its MAC count; with the tables of\n"
         "     step 4, the paper's study (tesa study): N_baseline, N_TError, N_WD+EAQ, N_EAQ and #MACs at\n"
         "     1.5 and 2 sigma regulation, paper error model, weight on port a, <study-seeds> seeds.\n"
@@ -84,7 +84,8 @@ Command make_flow_command() {
         TimingSetup t = prepare_timing(to);
         ctx.out << read_file(t.sta.report) << "\n";
 
-        ctx.out << "== step 3/" << steps << ": timing errors (event-driven, transport, max over COND) ==\n";
+        const Semantics semantics = parse_semantics(kDefaultSemantics, "the flow's semantics");
+        ctx.out << "== step 3/" << steps << ": timing errors (event-driven, " << kDefaultSemantics << " semantics) ==\n";
         const long samples = vm["samples"].as<long>();
         const uint64_t seed = vm["seed"].as<uint64_t>();
         const std::vector<Transition> transitions = random_transitions(s.width, samples, seed);
@@ -95,9 +96,10 @@ Command make_flow_command() {
         std::stringstream scales(vm["clock-scales"].as<std::string>());
         for (std::string item; std::getline(scales, item, ',');) {
             TimingConditions tc;
-            tc.clock_period_ps = std::stod(item) * t.sta.min_period_ps;
+            tc.clock_period_ps = parse_real(item, "--clock-scales", Range::closed(0.1, 4.0)) * t.sta.min_period_ps;
+            tc.cond = cond_mode_of(semantics);
             TimedNetlist tn = TimedNetlist::build(*t.netlist, *t.sdf, tc);
-            EventSimulator sim(tn, DelayMode::Transport);
+            EventSimulator sim(tn, delay_mode_of(semantics));
             ErrorRate e = measure_error_rate(sim, transitions);
             std::snprintf(line, sizeof line, "%11s %12.1f %9ld / %-7ld %.5f +- %.5f\n", item.c_str(), tc.clock_period_ps,
                           e.wrong, e.samples, e.rate(), e.ci95());
@@ -112,11 +114,11 @@ Command make_flow_command() {
         std::filesystem::path table_file;
         int table_width = 0;
         if (char_scale > 0) {
-            ctx.out << "\n== step 4/" << steps << ": exhaustive characterization (time-unrolled model, clock scale " << char_scale
+            ctx.out << "\n== step 4/" << steps << ": exhaustive characterization (" << kDefaultSemantics << " semantics, clock scale " << char_scale
                     << ") ==\n";
             OperatingPointSpec spec;
             spec.clock = {ClockSpec::Kind::Scale, char_scale};
-            spec.semantics = parse_semantics(kDefaultSemantics, "the flow's semantics");
+            spec.semantics = semantics;
             const PointTiming pt = resolve_point(vm, to, spec);
             const ErrorTables et = write_error_tables(pt, out, 2, 256, false, ctx);
             table_file = pt.file;

@@ -52,15 +52,6 @@ std::vector<std::pair<int, int>> parse_pes(const std::string& s, int rows, int c
     return pes;
 }
 
-std::string cosim_scales() {
-    std::string s;
-    for (const CosimModelInfo& m : cosim_models()) {
-        char buf[16];
-        std::snprintf(buf, sizeof buf, "%s%.2f", s.empty() ? "" : ", ", m.clock_scale);
-        s += buf;
-    }
-    return s;
-}
 
 int run_gemm(const po::variables_map& vm, Context& ctx) {
     int rows = 0, cols = 0;
@@ -71,7 +62,7 @@ int run_gemm(const po::variables_map& vm, Context& ctx) {
     job.weight_port = parse_weight_port(vm["weight-port"].as<std::string>());
     job.regulation = parse_regulation(vm["regulation"].as<std::string>());
     job.seed = vm["seed"].as<uint64_t>();
-    const double scale = vm["clock-scale"].as<double>();
+    double scale = vm["clock-scale"].as<double>();
     const MultiplierBackendKind kind = parse_multiplier_backend(vm["backend"].as<std::string>());
     // Each operand and the result must fit in memory comfortably (elements, not bytes).
     constexpr uint64_t kMaxElements = uint64_t{1} << 26;
@@ -91,16 +82,17 @@ int run_gemm(const po::variables_map& vm, Context& ctx) {
         if (vm.count("tables") && !vm["clock-scale"].defaulted() && std::fabs(tt->clock_scale - scale) > 1e-6)
             fail(tables.string() + ": characterized at clock scale " + std::to_string(tt->clock_scale) + ", not --clock-scale " + std::to_string(scale));
         clock_ps = tt->clock_ps;
-    } else if (vm.count("tables")) {
-        require_builtin_cosim_point(vm);
-        const std::string tables = vm["tables"].as<std::string>();
-        const ErrorTables head = ErrorTables::read_attributes(tables);
-        require_cosim_semantics(head, tables);
-        clock_ps = head.clock_ps;
-    } else {
-        require_builtin_cosim_point(vm);
+        scale = tt->clock_scale;
     }
-    MultiplierBackend backend = kind == MultiplierBackendKind::Fast ? MultiplierBackend::fast(tt) : MultiplierBackend::cosim(scale);
+    OperatingPoint point;
+    MultiplierBackend backend =
+        kind == MultiplierBackendKind::Fast
+            ? MultiplierBackend::fast(tt)
+            : MultiplierBackend::cosim(cosim_models_for(vm, vm.count("tables") ? vm["tables"].as<std::string>() : "", ctx, &point)->make());
+    if (kind == MultiplierBackendKind::Cosim) {
+        clock_ps = point.clock_ps;
+        scale = point.clock_scale();
+    }
 
     Rng rng(vm["data-seed"].as<uint64_t>());
     const int act_lo = vm.count("relu-activations") ? 0 : -128;
@@ -170,8 +162,8 @@ int run_gemm(const po::variables_map& vm, Context& ctx) {
     }
 
     char buf[400];
-    char clock[80] = "T_clk unknown without tables: simulated at 1 ns";
-    if (clock_ps > 0) std::snprintf(clock, sizeof clock, "T_clk %.1f ps", clock_ps);
+    char clock[80];
+    std::snprintf(clock, sizeof clock, "T_clk %.1f ps", clock_ps);
     std::snprintf(buf, sizeof buf, "array       %dx%d, %s dataflow, weight on port %s, %s multiplier, clock scale %.2f (%s)\n", rows,
                   cols, dataflow_name(job.dataflow), weight_port_name(job.weight_port), multiplier_backend_name(kind), scale, clock);
     ctx.out << buf;
@@ -204,11 +196,13 @@ Command make_gemm_command() {
     c.summary = "one INT8 GEMM on the cycle-accurate systolic array: cycles, utilisation, timing errors";
     c.description =
         "Runs C = A x B (A: M x K activations, B: K x N weights, random INT8 from --data-seed) on an R x C\n"
-        "systolic array, weight-stationary (ws) or output-stationary (os), clocked at --clock-scale of the\n"
-        "multiplier's OpenSTA min period. Each busy PE-cycle is slow with probability --regulation; a slow\n"
-        "cycle uses the product the multiplier captured after the PE's real previous operands: from the\n"
-        "full transition table of `tesa characterize` (--backend fast) or from the Verilated timed model\n"
-        "(--backend cosim; clock scales compiled in: " + cosim_scales() + "). Both give the same bits.";
+        "systolic array, weight-stationary (ws) or output-stationary (os), at one operating point of the\n"
+        "multiplier (--clock-scale / --clock-ps / --frequency-mhz, --voltage, --sigma/--die-seed, --semantics;\n"
+        "or that of --tables FILE). Each busy PE-cycle is slow with probability --regulation; a slow cycle\n"
+        "uses the product the multiplier captured after the PE's real previous operands: from the full\n"
+        "transition table of `tesa characterize` (--backend fast) or from the timed model of the same netlist,\n"
+        "delays and point, co-simulated (--backend cosim: built on demand, cached under <out>/cosim/; with\n"
+        "--tables, refused unless the table was made from that netlist and SDF). Both give the same bits.";
     c.add_options = [](po::options_description& d) {
         d.add_options()("array", po::value<std::string>()->default_value("16x16")->value_name("RxC"), "PE rows x columns")
             ("dataflow", po::value<std::string>()->default_value("ws")->value_name("ws|os"), "weight- or output-stationary")

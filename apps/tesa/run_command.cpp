@@ -171,7 +171,8 @@ std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const 
         tables = std::make_unique<ErrorTables>(ErrorTables::read(s.tables_file));
         if (s.backend == MultiplierBackendKind::Fast && regulation > 0)
             transitions = std::make_shared<TransitionTable>(read_transition_table(s.tables_file));
-        if (s.backend == MultiplierBackendKind::Cosim && regulation > 0) require_cosim_semantics(*tables, s.tables_file.string());
+        if (s.backend == MultiplierBackendKind::Cosim && regulation > 0 && !s.cosim)
+            fail("run: --backend cosim needs the tables' co-simulation models");
     }
     if (!transitions) {
         auto clean = std::make_shared<TransitionTable>();
@@ -180,7 +181,7 @@ std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const 
     }
     const double clock_scale = tables ? tables->clock_scale : 0;
     auto make_backend = [&]() {
-        return s.backend == MultiplierBackendKind::Cosim && regulation > 0 ? MultiplierBackend::cosim(clock_scale) : MultiplierBackend::fast(transitions);
+        return s.backend == MultiplierBackendKind::Cosim && regulation > 0 ? MultiplierBackend::cosim(s.cosim->make()) : MultiplierBackend::fast(transitions);
     };
 
     QuantOptions qo;
@@ -364,7 +365,8 @@ int run_run(const po::variables_map& vm, Context& ctx) {
     s.jobs = vm["jobs"].as<int>();
     s.budget_images = static_cast<size_t>(vm["budget-images"].as<int>());
     s.backend = parse_multiplier_backend(vm["backend"].as<std::string>());
-    if (s.backend == MultiplierBackendKind::Cosim) require_builtin_cosim_point(vm);
+    if (s.backend == MultiplierBackendKind::Cosim && !s.tables_file.empty() && parse_regulation(s.regulation) > 0)
+        s.cosim = cosim_models_for(vm, s.tables_file, ctx);
     s.calibration_images = static_cast<size_t>(vm["calibration-images"].as<int>());
     AcceleratorConfig& a = s.system.accelerator;
     parse_array(vm["array"].as<std::string>(), a.rows, a.cols);

@@ -139,6 +139,29 @@ TEST(TimingCli, TablesAtAVoltageAClockAndADieAreCachedByKeyAndListed) {
     EXPECT_TRUE(contains(o.str(), "key         " + b.key)) << o.str();
 }
 
+TEST(TimingCli, TablesCheckAgreesWithTheReferenceAndCatchesAnAlteredTable) {
+    fs::path out = scratch("check");
+    for (const char* sem : {"sdf-sim", "delay-line"}) {
+        CliRun c = tesa({"characterize", "--width", "4", "--semantics", sem, "--clock-scale", "0.8", "--voltage", "1.05"}, out);
+        ASSERT_EQ(c.code, 0) << c.err;
+        const fs::path f = tesa::test::tables_line(c.out);
+        CliRun k = tesa({"tables", "check", f.string(), "--samples", "3000"}, out);
+        ASSERT_EQ(k.code, 0) << k.err;
+        EXPECT_TRUE(contains(k.out, ": 0 differ;")) << k.out;
+        EXPECT_TRUE(contains(k.out, std::string("(") + sem + ", typ corner, 1.050 V")) << k.out;
+        // Every wrong capture altered: the check must notice.
+        tesa::ErrorTables t = tesa::ErrorTables::read(f);
+        t.transitions = tesa::read_transition_table(f);
+        ASSERT_GT(t.transitions.outputs.size(), 0u);
+        for (auto& o : t.transitions.outputs) o ^= 1;
+        const fs::path bad = out / "altered.h5";
+        t.write(bad);
+        CliRun x = tesa({"tables", "check", bad.string(), "--samples", "3000"}, out);
+        EXPECT_EQ(x.code, 1) << sem;
+        EXPECT_TRUE(contains(x.err, "transitions differ from the reference")) << x.err;
+    }
+}
+
 TEST(TimingCli, OperatingPointOptionsOutOfRangeAreRefused) {
     fs::path out = scratch("badpoints");
     auto refused = [&](std::vector<std::string> args, const std::string& why) {
