@@ -20,7 +20,8 @@ class VerilatedCosimLibrary {
 public:
     static std::shared_ptr<const VerilatedCosimLibrary> open(const std::filesystem::path& so) {
         std::shared_ptr<VerilatedCosimLibrary> lib(new VerilatedCosimLibrary());
-        lib->handle_ = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
+        // Never unloaded: the Verilator runtime's statics stay reachable (no leak reports at exit).
+        lib->handle_ = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
         if (!lib->handle_) fail("cosim: cannot load " + so.string() + ": " + dlerror());
         auto abi = reinterpret_cast<int (*)()>(dlsym(lib->handle_, "tesa_cosim_abi"));
         auto width = reinterpret_cast<int (*)()>(dlsym(lib->handle_, "tesa_cosim_width"));
