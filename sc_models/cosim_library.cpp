@@ -124,16 +124,13 @@ public:
         for (int i = 0; i < inputs_; ++i) in_[static_cast<size_t>(i)] = LaneWord256{0, 0, 0, 0};
     }
     void evaluate64(const MulTransition* t, int n, uint16_t* captured) override {
-        // Inputs: a_prev bits, b_prev bits, a bits, b bits (timing/lane_program.h).
-        uint64_t w[32] = {};
-        for (int l = 0; l < n; ++l)
-            for (int i = 0; i < 8; ++i) {
-                const uint64_t bit = 1ull << l;
-                if ((t[l].previous >> i) & 1u) w[i] |= bit;
-                if ((t[l].previous >> (8 + i)) & 1u) w[8 + i] |= bit;
-                if ((t[l].current >> i) & 1u) w[16 + i] |= bit;
-                if ((t[l].current >> (8 + i)) & 1u) w[24 + i] |= bit;
-            }
+        // Inputs: a_prev bits, b_prev bits, a bits, b bits (timing/lane_program.h), lanes 0..63 of
+        // the port words LanePorts packs in two 32-bit halves.
+        ports_.pack(t, n);
+        const uint32_t* port[4] = {ports_.a_prev, ports_.b_prev, ports_.a, ports_.b};
+        uint64_t w[32];
+        for (int p = 0; p < 4; ++p)
+            for (int i = 0; i < 8; ++i) w[8 * p + i] = port[p][2 * i] | static_cast<uint64_t>(port[p][2 * i + 1]) << 32;
         for (int i = 0; i < 32; ++i) in_[static_cast<size_t>(i)][0] = w[i];
         if (program_) program_->run(in_.data(), out_.data(), slots_.data());
         else run_lane_code(*code_, in_.data(), out_.data(), slots_.data());
@@ -148,6 +145,7 @@ private:
     std::shared_ptr<const CompiledLaneProgram> program_;
     std::shared_ptr<const LaneCode> code_;
     int inputs_;
+    LanePorts ports_;
     LaneBuffer in_, out_, slots_;
 };
 

@@ -86,6 +86,24 @@ std::string check_corner(const std::string& c) {
     return c;
 }
 
+namespace {
+
+// The Liberty of `corner` from --pdk-dir, or --liberty when it is given for --corner's corner (the
+// file's stem then names the corner); synthesis always reads the typical corner.
+void set_corner_liberty(const po::variables_map& vm, const std::string& corner, TimingSetupOptions& o) {
+    const std::filesystem::path pdk = vm["pdk-dir"].as<std::string>();
+    o.synth_liberty = pdk / "nangate45_typ.lib.gz";
+    if (vm.count("liberty") && corner == vm["corner"].as<std::string>()) {
+        o.liberty = vm["liberty"].as<std::string>();
+        o.corner_name = o.liberty.stem().stem().string();
+    } else {
+        o.liberty = pdk / ("nangate45_" + corner + ".lib.gz");
+        o.corner_name = corner;
+    }
+}
+
+}  // namespace
+
 TimingSetupOptions timing_setup_options(const po::variables_map& vm, const std::string& corner) {
     TimingSetupOptions o;
     SynthOptions s = synth_options(vm);
@@ -96,15 +114,7 @@ TimingSetupOptions timing_setup_options(const po::variables_map& vm, const std::
     o.out = vm["out"].as<std::string>();
     if (vm.count("paths")) o.path_count = vm["paths"].as<int>();
     if (vm.count("netlist")) o.netlist = vm["netlist"].as<std::string>();
-    const std::filesystem::path pdk = vm["pdk-dir"].as<std::string>();
-    o.synth_liberty = pdk / "nangate45_typ.lib.gz";
-    if (vm.count("liberty") && corner == vm["corner"].as<std::string>()) {
-        o.liberty = vm["liberty"].as<std::string>();
-        o.corner_name = o.liberty.stem().stem().string();
-    } else {
-        o.liberty = pdk / ("nangate45_" + corner + ".lib.gz");
-        o.corner_name = corner;
-    }
+    set_corner_liberty(vm, corner, o);
     return o;
 }
 
@@ -154,15 +164,7 @@ TimingSetupOptions accelerator_timing_options(const po::variables_map& vm, const
     o.top = "booth_mul";
     o.width = width;
     o.out = vm["out"].as<std::string>();
-    const std::filesystem::path pdk = vm["pdk-dir"].as<std::string>();
-    o.synth_liberty = pdk / "nangate45_typ.lib.gz";
-    if (vm.count("liberty")) {
-        o.liberty = vm["liberty"].as<std::string>();
-        o.corner_name = o.liberty.stem().stem().string();
-    } else {
-        o.liberty = pdk / ("nangate45_" + check_corner(corner) + ".lib.gz");
-        o.corner_name = corner;
-    }
+    set_corner_liberty(vm, vm.count("liberty") ? vm["corner"].as<std::string>() : check_corner(corner), o);
     return o;
 }
 
