@@ -6,7 +6,7 @@
 #include "common/process.h"
 #include "timing/error_tables.h"
 #include "timing/lane_compiler.h"
-#include "timing/sdf_sim_model.h"
+#include "timing/timed_lane_model.h"
 #include "timing/unrolled_model.h"
 
 #include <dlfcn.h>
@@ -163,17 +163,16 @@ CosimModels CosimModels::build(const TimedNetlist& timed, const GateNetlist& net
         m.description_ = "Verilated 64-lane delay-line model (" + std::to_string(u.gate_nodes()) + " gate instants)";
         break;
     }
-    case Semantics::SdfSim: {
-        const LaneProgram p = build_sdf_sim_program(timed);
+    case Semantics::SdfSim:
+    case Semantics::Transport: {
+        const LaneProgram p = build_lane_program(timed, semantics);
         if (o.compile_lanes) m.lanes_ = CompiledLaneProgram::build(p, o.lane_dir, o.jobs, o.progress);
         else m.code_ = std::make_shared<const LaneCode>(p.code());
         m.lane_inputs_ = p.inputs();
-        m.description_ = std::string(o.compile_lanes ? "compiled" : "interpreted") + " sdf-sim lane program (" +
+        m.description_ = std::string(o.compile_lanes ? "compiled " : "interpreted ") + semantics_name(semantics) + " lane program (" +
                          std::to_string(p.logic_ops()) + " ops)";
         break;
     }
-    case Semantics::Transport:
-        fail("cosim: the transport semantics has no lane model to co-simulate");
     }
     return m;
 }

@@ -4,7 +4,8 @@
 //   delay-line  the 64-lane time-unrolled model (timing/unrolled_model.h), Verilated and compiled
 //               with sc_models/cosim_wrapper.cpp into a shared library in `dir`, loaded with
 //               dlopen: the model the built-in back-end compiles in (cosim_models.cpp), at any point.
-//   sdf-sim     the sdf-sim lane program (timing/sdf_sim_model.h) compiled by the system C++
+//   sdf-sim, transport
+//               the semantics' lane program (timing/timed_lane_model.h) compiled by the system C++
 //               compiler (timing/lane_compiler.h), the exact program the characterization runs
 //               and, in the same cache directory, the very library it compiled. Verilating this
 //               program (440k ops at clock scale 0.9) is not practical: measured in

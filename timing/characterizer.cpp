@@ -7,7 +7,7 @@
 #include "common/process.h"
 #include "timing/chunk_format.h"
 #include "timing/lane_compiler.h"
-#include "timing/sdf_sim_engine.h"
+#include "timing/lane_engine.h"
 #include "timing/unrolled_model.h"
 
 #include <chrono>
@@ -254,20 +254,24 @@ ErrorTables characterize(const TimedNetlist& timed, const GateNetlist& netlist, 
     return t;
 }
 
-ErrorTables characterize_sdf_sim(const TimedNetlist& timed, const CharacterizeOptions& o, SdfSimEngineStats* stats) {
+ErrorTables characterize_lanes(const TimedNetlist& timed, Semantics semantics, const CharacterizeOptions& o,
+                               LaneEngineStats* stats) {
     check_options(o);
-    std::unique_ptr<SdfSimEngine> engine;
-    SdfSimEngineStats st;
+    if (semantics == Semantics::DelayLine) fail("characterize_lanes: the delay-line semantics is characterized by characterize()");
+    std::unique_ptr<LaneEngine> engine;
+    LaneEngineStats st;
     ErrorTables t = run_or_prove(timed, timed.conditions().time_step_ps, o, [&]() {
-        if (o.progress) o.progress("characterize: building the sdf-sim lane program (bound + exact engine, in process)");
-        engine = std::make_unique<SdfSimEngine>(timed);
+        if (o.progress)
+            o.progress(std::string("characterize: building the ") + semantics_name(semantics) +
+                       " lane program (bound + exact engine, in process)");
+        engine = std::make_unique<LaneEngine>(timed, semantics);
         if (o.compile_exact)
             engine->use_compiled(CompiledLaneProgram::build(engine->program(), o.work_dir / "lanes", o.threads, o.progress));
         return [&](uint32_t first, uint32_t count, const std::filesystem::path& f) {
             write_file_atomic(f, engine->chunk(first, count, o.threads, &st));
         };
     });
-    t.semantics = "sdf-sim";
+    t.semantics = semantics_name(semantics);
     if (stats) *stats = st;
     return t;
 }

@@ -2,10 +2,11 @@
 // current) operand pair, in chunks of current pairs that survive interruption (finished chunks
 // are files, format in timing/chunk_format.h; a rerun computes only the missing ones). Delay-line
 // semantics: the 64-lane time-unrolled model compiled with Verilator together with
-// timing/characterize_worker.cpp; sdf-sim: the in-process engine of timing/sdf_sim_engine.h.
+// timing/characterize_worker.cpp; sdf-sim: the in-process engine of timing/lane_engine.h.
 #pragma once
 
 #include "timing/error_tables.h"
+#include "timing/semantics.h"
 #include "timing/timed_netlist.h"
 
 #include <filesystem>
@@ -40,11 +41,11 @@ void append_chunk(const std::string& data, const std::string& name, uint32_t fir
 // which the caller sets before writing. The delay-line semantics (TimingConditions with COND max).
 ErrorTables characterize(const TimedNetlist& timed, const GateNetlist& netlist, const CharacterizeOptions& options);
 
-struct SdfSimEngineStats;
-// The same in the sdf-sim semantics (timed with CondMode::Exact), computed in process by
-// timing/sdf_sim_engine.h with the same chunk files, resume and progress; worker_source and
-// cflags are not used.
-ErrorTables characterize_sdf_sim(const TimedNetlist& timed, const CharacterizeOptions& options,
-                                 SdfSimEngineStats* stats = nullptr);
+struct LaneEngineStats;
+// The same in the sdf-sim (timed with CondMode::Exact) or the transport semantics (CondMode::Max),
+// computed in process by timing/lane_engine.h with the same chunk files, resume and progress;
+// worker_source and cflags are not used.
+ErrorTables characterize_lanes(const TimedNetlist& timed, Semantics semantics, const CharacterizeOptions& options,
+                               LaneEngineStats* stats = nullptr);
 
 }  // namespace tesa

@@ -39,10 +39,9 @@ void EventSimulator::schedule(int net, double time, uint8_t value) {
     queue_.push({time, p.seq, net, value});
 }
 
-void EventSimulator::evaluate(int gate, int pin, double now) {
+ArcDelay EventSimulator::arc_delay(int gate, int pin) const {
     const TimedGate& g = net_.gates()[static_cast<size_t>(gate)];
     const uint32_t idx = in_index_[static_cast<size_t>(gate)];
-    const uint8_t v = (g.table >> idx) & 1u;
     ArcDelay d = g.arc[pin];
     if (!g.cond_arcs[pin].empty()) {
         // Exact: the entry whose condition holds on the inputs now; unconditional entries last.
@@ -57,6 +56,13 @@ void EventSimulator::evaluate(int gate, int pin, double now) {
                 if (ca.cond_table == ~0ull) match = &ca;
         if (match) d = match->delay;
     }
+    return d;
+}
+
+void EventSimulator::evaluate(int gate, int pin, double now) {
+    const TimedGate& g = net_.gates()[static_cast<size_t>(gate)];
+    const uint8_t v = (g.table >> in_index_[static_cast<size_t>(gate)]) & 1u;
+    const ArcDelay d = arc_delay(gate, pin);
     schedule(g.out_net, now + (v ? d.rise : d.fall), v);
 }
 
@@ -206,9 +212,9 @@ float EventSimulator::path_delay(int gate, uint32_t changed, uint8_t value) {
     return best;
 }
 
-void EventSimulator::run_sdf_sim(double stop_time, uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b) {
+void EventSimulator::run_two_phase(double stop_time, uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b) {
     const auto& gates = net_.gates();
-    const bool icarus = mode_ == DelayMode::IcarusModpath;
+    const bool icarus = mode_ == DelayMode::IcarusModpath, transport = mode_ == DelayMode::Transport;
     if (icarus) wake_.assign(gates.size() * 6, -std::numeric_limits<double>::infinity());
     function_.resize(gates.size());
     for (size_t g = 0; g < gates.size(); ++g) function_[g] = value_[static_cast<size_t>(gates[g].out_net)];
@@ -228,7 +234,7 @@ void EventSimulator::run_sdf_sim(double stop_time, uint32_t a_prev, uint32_t b_p
                 if (value == value_[static_cast<size_t>(e.net)]) continue;
             } else {
                 if (pend.empty() || pend.front().seq != e.seq) continue;  // cancelled
-                pend.clear();
+                pend.erase(pend.begin());  // transport may hold later transitions behind it
             }
             set_net(e.net, value, now);
             for (const Fanout& f : net_.fanout(e.net)) {
@@ -245,6 +251,16 @@ void EventSimulator::run_sdf_sim(double stop_time, uint32_t a_prev, uint32_t b_p
             const uint32_t changed = changed_[static_cast<size_t>(g)];
             changed_[static_cast<size_t>(g)] = 0;
             const uint8_t v = (gate.table >> in_index_[static_cast<size_t>(g)]) & 1u;
+            if (transport) {  // every input change schedules, with the shortest of the changed arcs
+                float d = std::numeric_limits<float>::infinity();
+                for (int k = 0; k < gate.n_in; ++k)
+                    if ((changed >> k) & 1u) {
+                        const ArcDelay a = arc_delay(g, k);
+                        d = std::min(d, v ? a.rise : a.fall);
+                    }
+                schedule(gate.out_net, now + d, v);
+                continue;
+            }
             if (v == function_[static_cast<size_t>(g)]) continue;
             function_[static_cast<size_t>(g)] = v;
             if (icarus) {  // an event without a value, never cancelled
@@ -269,8 +285,8 @@ void EventSimulator::run(uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t 
         run_delay_line(stop_time, a_prev, b_prev, a, b);
         return;
     }
-    if (mode_ == DelayMode::SdfSim || mode_ == DelayMode::IcarusModpath) {
-        run_sdf_sim(stop_time, a_prev, b_prev, a, b);
+    if (mode_ == DelayMode::SdfSim || mode_ == DelayMode::IcarusModpath || mode_ == DelayMode::Transport) {
+        run_two_phase(stop_time, a_prev, b_prev, a, b);
         return;
     }
 

@@ -6,8 +6,14 @@
 // function whenever one of its inputs changes; the new value is due after that input's arc delay
 // (rise or fall by the new value; with CondMode::Exact, of the COND entry matching the other
 // inputs at that moment).
-//   Transport: a new transition at t+d removes pending transitions at or after t+d, then is added
-//     if it differs from the value the output is heading for (VHDL transport rule).
+//   Transport: one instant is processed in two phases as in SdfSim below; then every gate with an
+//     input changed now schedules F = f(inputs now) at now + d, d the smallest delay of the changed
+//     inputs' arcs for the edge F (COND as above) -- the same as scheduling one transition per
+//     changed arc, in any order. A new transition at t+d removes pending transitions at or after
+//     t+d, then is added if it differs from the value the output is heading for (VHDL transport
+//     rule). Two phases, because the order of same-time events is left open by IEEE 1364-2005
+//     (11.4.2): evaluating a gate once per input event, in queue order, would let a zero-width
+//     intermediate input state schedule a pulse that another order does not.
 //   Inertial: a new evaluation cancels pending transitions of the opposite value, so pulses shorter
 //     than the arc delay never appear; a confirming evaluation keeps the earlier pending time.
 //   DelayLine: every gate input pin sees its net through a transport delay line whose delay
@@ -96,13 +102,14 @@ private:
 
     void run(uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b, double stop_time);
     void run_delay_line(double stop_time, uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b);
-    void run_sdf_sim(double stop_time, uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b);
+    void run_two_phase(double stop_time, uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b);
     void launch_operands(uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b);
     double icarus_out_time(int gate, uint8_t value, double now) const;
     float path_delay(int gate, uint32_t changed, uint8_t value);
     void start(uint32_t a_prev, uint32_t b_prev);
     void set_net(int net, uint8_t value, double time);
     void schedule(int net, double time, uint8_t value);
+    ArcDelay arc_delay(int gate, int pin) const;  // Transport/Inertial: the arc's delay now
     void evaluate(int gate, int pin, double now);
 
     const TimedNetlist& net_;

@@ -3,8 +3,8 @@
 //   sdf-sim:    an SDF-annotated gate-level simulation (Verilog specify paths: inertial pulse
 //               rejection at the path delay, IEEE 1364 delay selection, COND entries evaluated);
 //               DelayMode::SdfSim over CondMode::Exact. The default.
-//   transport:  transport delays, one delay per arc and edge (max over COND);
-//               DelayMode::Transport over CondMode::Max.
+//   transport:  transport delays, one delay per arc and edge (max over COND), each instant's input
+//               changes evaluated together; DelayMode::Transport over CondMode::Max.
 //   delay-line: per-pin transport delay lines by input edge, zero-delay gates (max over COND);
 //               DelayMode::DelayLine over CondMode::Max: the time-unrolled models' semantics and
 //               the one tesa's tables had before semantics were recorded.

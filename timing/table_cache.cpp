@@ -3,7 +3,7 @@
 
 #include "common/error.h"
 #include "common/file_util.h"
-#include "timing/sdf_sim_engine.h"
+#include "timing/lane_engine.h"
 #include "timing/voltage_model.h"
 
 #include <algorithm>
@@ -71,23 +71,21 @@ std::filesystem::path cached_table_file(const std::filesystem::path& out, const 
 }
 
 ErrorTables characterize_point(const PointTiming& pt, const std::filesystem::path& out, CharacterizeOptions options,
-                               SdfSimEngineStats* stats) {
+                               LaneEngineStats* stats) {
     const OperatingPoint& p = pt.point;
     const TimedNetlist tn = TimedNetlist::build(*pt.timing.netlist, *pt.timing.sdf, p.conditions());
     options.work_dir = out / "characterize" / pt.key;
     ErrorTables tables;
     switch (p.spec.semantics) {
     case Semantics::SdfSim:
-        tables = characterize_sdf_sim(tn, options, stats);
-        tables.model = "sdf-sim lane program, stability bound + exact evaluation";
+    case Semantics::Transport:
+        tables = characterize_lanes(tn, p.spec.semantics, options, stats);
+        tables.model = std::string(semantics_name(p.spec.semantics)) + " lane program, stability bound + exact evaluation";
         break;
     case Semantics::DelayLine:
         tables = characterize(tn, *pt.timing.netlist, options);
         tables.model = "time-unrolled, input-edge lines, max over COND";
         break;
-    case Semantics::Transport:
-        fail("--semantics transport: exhaustive tables are made in sdf-sim or delay-line (transport has no fast "
-             "engine yet; `tesa timing sim --mode transport` samples it)");
     }
     tables.semantics = semantics_name(p.spec.semantics);
     tables.clock_scale = p.clock_scale();

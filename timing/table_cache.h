@@ -19,7 +19,7 @@
 
 namespace tesa {
 
-struct SdfSimEngineStats;
+struct LaneEngineStats;
 
 // The timing of one operating point: the corner set up (synthesis when missing, OpenSTA), the
 // point resolved against it, its key and its file in the cache.
@@ -44,7 +44,7 @@ std::filesystem::path cached_table_file(const std::filesystem::path& out, const 
 // interrupted run resumes), provenance attributes set; returns the tables written.
 // `options.work_dir` is set here.
 ErrorTables characterize_point(const PointTiming& pt, const std::filesystem::path& out, CharacterizeOptions options,
-                               SdfSimEngineStats* stats = nullptr);
+                               LaneEngineStats* stats = nullptr);
 
 struct CachedTable {
     std::filesystem::path file;

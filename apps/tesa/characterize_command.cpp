@@ -196,9 +196,9 @@ Command make_characterize_command() {
         "--corner, optionally a --voltage (delays scaled by the alpha-power law fitted to the three corners),\n"
         "a clock (--clock-scale of OpenSTA's min period at the corner's nominal voltage, --clock-ps or\n"
         "--frequency-mhz), and optionally one die of a population (--sigma, --die-seed), in the chosen\n"
-        "--semantics: delay-line (the 64-lane time-unrolled model, compiled with Verilator) or sdf-sim (an\n"
-        "SDF-annotated gate-level simulation's rules; in process: a sound stability bound, the exact lane\n"
-        "program for what it cannot prove). The tables go to the cache, <out>/tables/<top>_w<N>_<key>.h5,\n"
+        "--semantics: sdf-sim (an SDF-annotated gate-level simulation's rules) or transport (transport\n"
+        "delays per arc), both in process: a sound stability bound, the exact lane program for what it\n"
+        "cannot prove; or delay-line (the 64-lane time-unrolled model, compiled with Verilator). The tables go to the cache, <out>/tables/<top>_w<N>_<key>.h5,\n"
         "key = a hash of netlist, SDF, semantics, clock, step, voltage and die, where every command that\n"
         "needs them finds them by the same options (`tesa tables list` shows the cache). Chunks make an\n"
         "interrupted run resume (finished chunks are kept). Writes Table II (distinct outputs and counts\n"
@@ -212,7 +212,7 @@ Command make_characterize_command() {
         d.add_options()
             ("netlist", po::value<std::string>()->value_name("FILE"), "mapped netlist (default: synthesize at typ)")
             ("exact", po::value<std::string>()->default_value("interpreted")->value_name("interpreted|compiled"),
-             "sdf-sim: run the exact program interpreted, or compiled by c++ (minutes once per operating point, "
+             "sdf-sim, transport: run the exact program interpreted, or compiled by c++ (minutes once per operating point, "
              "cached; then several times faster; same tables)")
             ("threads", bounded<int>("threads", Range::closed(1, kMaxThreads))->default_value(2)->value_name("N"), "worker threads")
             ("chunk", bounded<int>("chunk", Range::closed(1, 65536))->default_value(256)->value_name("N"), "current pairs per resumable chunk")

@@ -5,7 +5,7 @@
 
 #include "common/error.h"
 #include "timing/characterizer.h"
-#include "timing/sdf_sim_engine.h"
+#include "timing/lane_engine.h"
 
 #include <cmath>
 #include <cstdio>
@@ -132,7 +132,7 @@ void add_operating_point_options(po::options_description& d, double default_scal
          "supply voltage: the corner's delays scaled by the alpha-power law fitted to the three Nangate45 corners "
          "(valid between their voltages, 0.95 .. 1.25 V); default: the corner as timed")
         ("time-step", bounded<double>("time-step", Range::closed(1, 100))->default_value(10.0)->value_name("PS"), "time step of the tables' models")
-        ("semantics", po::value<std::string>()->default_value(kDefaultSemantics)->value_name("sdf-sim|delay-line"),
+        ("semantics", po::value<std::string>()->default_value(kDefaultSemantics)->value_name("sdf-sim|transport|delay-line"),
          "timing semantics of the tables (timing/semantics.h; recorded in the file)")
         ("sigma", bounded<double>("sigma", Range::closed(0, 0.5))->default_value(0.0)->value_name("F"),
          "one die of a population: per-instance Gaussian delay sigma (fraction); 0: the nominal die")
@@ -211,7 +211,7 @@ ErrorTables write_error_tables(const PointTiming& pt, const std::filesystem::pat
     co.chunk = chunk;
     co.progress = [&ctx](const std::string& line) { ctx.err << line << std::endl; };
     co.compile_exact = compile_exact;
-    SdfSimEngineStats st;
+    LaneEngineStats st;
     ErrorTables tables = characterize_point(pt, out, co, &st);
     if (st.transitions)
         ctx.err << "characterize: " << st.exact << " of " << st.transitions

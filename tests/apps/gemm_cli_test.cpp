@@ -138,8 +138,9 @@ TEST(GemmCli, BadInputIsReported) {
     EXPECT_TRUE(contains(r.err, "--array '16by16': expected ROWSxCOLS")) << r.err;
     r = gemm({"--dataflow", "rs", "--backend", "cosim", "--clock-scale", "0.85"});
     EXPECT_TRUE(contains(r.err, "unknown dataflow 'rs'")) << r.err;
-    r = gemm({"--backend", "cosim", "--semantics", "transport"});
-    EXPECT_TRUE(contains(r.err, "transport semantics has no lane model")) << r.err;
+    r = gemm({"--backend", "fast", "--semantics", "transport", "--clock-scale", "0.83"});
+    EXPECT_TRUE(contains(r.err, "no error tables cached")) << r.err;
+    EXPECT_TRUE(contains(r.err, "--semantics transport")) << "the command that makes them: " << r.err;
     r = gemm({"--backend", "fast", "--tables", "/nonexistent/t.h5"});
     EXPECT_TRUE(contains(r.err, "/nonexistent/t.h5: no such file")) << r.err;
     r = gemm({"--backend", "cosim", "--clock-scale", "0.85", "--trace", "/tmp/x.h5", "--trace-pes", "16,0"});

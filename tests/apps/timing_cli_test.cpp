@@ -79,9 +79,12 @@ TEST(TimingCli, BadTimingOptionsAreClearErrors) {
     CliRun x = tesa({"characterize", "--width", "4", "--semantics", "sdf-sim", "--exact", "jit"}, out);
     EXPECT_EQ(x.code, 1);
     EXPECT_TRUE(contains(x.err, "--exact 'jit'")) << x.err;
-    CliRun t = tesa({"characterize", "--width", "4", "--semantics", "transport"}, out);
+    CliRun t = tesa({"characterize", "--width", "4", "--semantics", "transport", "--time-step", "7.5"}, out);
     EXPECT_EQ(t.code, 1);
-    EXPECT_TRUE(contains(t.err, "no fast engine")) << t.err;
+    EXPECT_TRUE(contains(t.err, "integral time step")) << t.err;
+    CliRun ok = tesa({"characterize", "--width", "4", "--semantics", "transport"}, out);
+    EXPECT_EQ(ok.code, 0) << ok.err;
+    EXPECT_TRUE(contains(ok.out + ok.err, "transport semantics")) << ok.out << ok.err;
 }
 
 TEST(TimingCli, SdfSimTablesRecordTheirSemanticsAndShowPrintsIt) {

@@ -1,5 +1,5 @@
 // On-demand co-simulation models (sc_models/cosim_library.h) at a clock no model is compiled in
-// for: the Verilated delay-line model and the sdf-sim lane program capture exactly what the
+// for: the Verilated delay-line model and the sdf-sim and transport lane programs capture exactly what the
 // event-driven reference captures in the same semantics; the build is cached.
 #include "sc_models/cosim_library.h"
 
@@ -31,7 +31,7 @@ CosimBuildOptions options(const std::string& name) {
     CosimBuildOptions o;
     o.dir = std::filesystem::path(TESA_TEST_CACHE_DIR) / name;
     o.wrapper = std::string(TESA_SOURCE_DIR) + "/sc_models/cosim_wrapper.cpp";
-    o.compile_lanes = false;  // the compiled program equals the interpreter (sdf_sim_model_test)
+    o.compile_lanes = false;  // the compiled program equals the interpreter (lane_model_test)
     return o;
 }
 
@@ -85,11 +85,18 @@ TEST(CosimLibrary, SdfSimLaneProgramEqualsTheReference) {
     EXPECT_GT(wrong, 5) << "clock scale 0.8 fails about 0.8% of products in sdf-sim";
 }
 
-TEST(CosimLibrary, TransportHasNoModelAndWidthIsChecked) {
+TEST(CosimLibrary, TransportLaneProgramEqualsTheReference) {
     const auto& tb = tesa::test::timed_booth(8);
     const TimedNetlist tn = timed_at(kScale, Semantics::Transport);
-    tesa::test::expect_error([&] { CosimModels::build(tn, *tb.setup.netlist, Semantics::Transport, options("x")); },
-                             {"transport semantics has no lane model"});
+    const CosimModels models = CosimModels::build(tn, *tb.setup.netlist, Semantics::Transport, options("cosim-transport-085"));
+    EXPECT_NE(models.description().find("transport lane program"), std::string::npos) << models.description();
+    const auto [mismatch, wrong] = compare(*models.make(), tn, DelayMode::Transport, tesa::test::kSanitized ? 1000 : 4000);
+    EXPECT_EQ(mismatch, 0);
+    EXPECT_GT(wrong, 5) << "clock scale 0.85 fails about 2% of products in transport";
+}
+
+TEST(CosimLibrary, SemanticsAndWidthAreChecked) {
+    const auto& tb = tesa::test::timed_booth(8);
     const TimedNetlist dl = timed_at(kScale, Semantics::DelayLine);
     tesa::test::expect_error([&] { CosimModels::build(dl, *tb.setup.netlist, Semantics::SdfSim, options("x")); },
                              {"not built for the sdf-sim semantics"});

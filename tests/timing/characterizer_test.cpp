@@ -29,12 +29,12 @@ std::filesystem::path work_dir() {
     return std::filesystem::temp_directory_path() / ("tesa_char_" + std::to_string(::getpid()));
 }
 
-CharRun characterize4(uint32_t chunk, double scale = 0.8, bool static_proof = true, bool sdf_sim = false) {
+CharRun characterize4(uint32_t chunk, double scale = 0.8, bool static_proof = true, Semantics sem = Semantics::DelayLine) {
     const auto& tb = tesa::test::timed_booth(4);
     TimingConditions c;
     c.clock_period_ps = scale * tb.setup.sta.min_period_ps;
     c.time_step_ps = 10;
-    if (sdf_sim) c.cond = CondMode::Exact;
+    c.cond = cond_mode_of(sem);
     CharRun r{TimedNetlist::build(*tb.setup.netlist, *tb.setup.sdf, c), {}, {}};
     CharacterizeOptions o;
     o.work_dir = work_dir();
@@ -43,7 +43,8 @@ CharRun characterize4(uint32_t chunk, double scale = 0.8, bool static_proof = tr
     o.cflags = "-O1";
     o.progress = [&r](const std::string& line) { r.progress.push_back(line); };
     o.static_proof = static_proof;
-    r.tables = sdf_sim ? characterize_sdf_sim(r.timed, o) : characterize(r.timed, *tb.setup.netlist, o);
+    r.tables = sem == Semantics::DelayLine ? characterize(r.timed, *tb.setup.netlist, o) : characterize_lanes(r.timed, sem, o);
+    EXPECT_EQ(r.tables.semantics, semantics_name(sem));
     return r;
 }
 
@@ -53,10 +54,14 @@ bool said(const CharRun& r, const std::string& part) {
     return false;
 }
 
-TEST(Characterizer, FourBitTablesEqualTheReferenceOnEveryPair) {
-    CharRun r = characterize4(64);
+class CharacterizerIn : public ::testing::TestWithParam<Semantics> {};
+
+TEST_P(CharacterizerIn, FourBitTablesEqualTheReferenceOnEveryPair) {
+    std::filesystem::remove_all(work_dir());
+    CharRun r = characterize4(64, 0.8, true, GetParam());
+    std::filesystem::remove_all(work_dir());
     const ErrorTables& t = r.tables;
-    EventSimulator sim(r.timed, DelayMode::DelayLine);
+    EventSimulator sim(r.timed, delay_mode_of(GetParam()));
     const uint32_t ops = 16;
     uint64_t wrong = 0;
     for (uint32_t c = 0; c < ops * ops; ++c) {
@@ -88,14 +93,17 @@ TEST(Characterizer, FourBitTablesEqualTheReferenceOnEveryPair) {
     EXPECT_NEAR(mean_a, t.error_rate(), 1e-12);
 }
 
+INSTANTIATE_TEST_SUITE_P(Semantics, CharacterizerIn,
+                         ::testing::Values(Semantics::DelayLine, Semantics::SdfSim, Semantics::Transport));
+
 TEST(Characterizer, AClockPastTheLongestPathIsProvenErrorFreeAndEqualsTheEngines) {
-    for (bool sdf_sim : {false, true}) {
+    for (Semantics sem : {Semantics::DelayLine, Semantics::SdfSim, Semantics::Transport}) {
         std::filesystem::remove_all(work_dir());
-        const CharRun proven = characterize4(64, 1.3, true, sdf_sim);
+        const CharRun proven = characterize4(64, 1.3, true, sem);
         ASSERT_LT(proven.timed.static_arrival_ps(), proven.timed.capture_limit(0).rise) << "1.3 x the STA period clears every path";
-        EXPECT_TRUE(said(proven, "settles before every capture")) << sdf_sim;
+        EXPECT_TRUE(said(proven, "settles before every capture")) << semantics_name(sem);
         std::filesystem::remove_all(work_dir());
-        const CharRun run = characterize4(64, 1.3, false, sdf_sim);
+        const CharRun run = characterize4(64, 1.3, false, sem);
         EXPECT_FALSE(said(run, "settles before every capture"));
         EXPECT_EQ(run.tables.wrong_pairs, 0u);
         EXPECT_EQ(proven.tables.outputs, run.tables.outputs);
@@ -105,7 +113,7 @@ TEST(Characterizer, AClockPastTheLongestPathIsProvenErrorFreeAndEqualsTheEngines
         EXPECT_EQ(proven.tables.transitions.offsets, run.tables.transitions.offsets);
     }
     std::filesystem::remove_all(work_dir());
-    EXPECT_FALSE(said(characterize4(64, 0.8, true, true), "settles before every capture")) << "0.8 fails products";
+    EXPECT_FALSE(said(characterize4(64, 0.8, true, Semantics::SdfSim), "settles before every capture")) << "0.8 fails products";
     std::filesystem::remove_all(work_dir());
 }
 

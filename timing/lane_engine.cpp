@@ -1,11 +1,11 @@
-// sdf_sim_engine.cpp -- the stability bound in 16-bit lanes (vectorised by the compiler; an
+// lane_engine.cpp -- the stability bound in 16-bit lanes (vectorised by the compiler; an
 // AVX2 clone where the CPU has it, same bits), the exact lane program on the unproven rest, and
 // the per-current-pair bookkeeping of the chunk format.
-#include "timing/sdf_sim_engine.h"
+#include "timing/lane_engine.h"
 
 #include "common/error.h"
 #include "timing/lane_compiler.h"
-#include "timing/sdf_sim_model.h"
+#include "timing/timed_lane_model.h"
 
 #include <algorithm>
 #include <atomic>
@@ -31,7 +31,7 @@ typedef int8_t Ticks8 __attribute__((vector_size(32)));
 
 }  // namespace
 
-struct SdfSimEngine::Scratch {
+struct LaneEngine::Scratch {
     LaneBuffer stab_buf;              // [net][kLanes] ticks (16-bit), 32-byte aligned
     uint16_t proven[kLanes / 16];     // per 16 lanes: bit l set when lane l is proven correct
     std::vector<uint32_t> counts;     // per output pattern, zero between current pairs
@@ -40,8 +40,8 @@ struct SdfSimEngine::Scratch {
     LaneBuffer in, out, slots;
 };
 
-SdfSimEngine::SdfSimEngine(const TimedNetlist& timed) : timed_(timed), width_(timed.width()) {
-    program_ = build_sdf_sim_program(timed);
+LaneEngine::LaneEngine(const TimedNetlist& timed, Semantics semantics) : timed_(timed), width_(timed.width()) {
+    program_ = build_lane_program(timed, semantics);
     code_ = program_.code();
     const double step = timed.conditions().time_step_ps;
     auto tick = [step](double ps) { return static_cast<int>(std::llround(ps / step)); };
@@ -115,7 +115,7 @@ SdfSimEngine::SdfSimEngine(const TimedNetlist& timed) : timed_(timed), width_(ti
 // before cap", which is later than every capture tick -- and a negative result, derived only
 // from "never", is set back to never, so no sum ever wraps).
 template <class T, class V>
-__attribute__((always_inline)) inline void bound_lanes(const SdfSimEngine::BoundView& w, uint32_t cur, uint32_t prev_first, const std::vector<uint8_t>& nv,
+__attribute__((always_inline)) inline void bound_lanes(const LaneEngine::BoundView& w, uint32_t cur, uint32_t prev_first, const std::vector<uint8_t>& nv,
                         void* buf, uint16_t* proven) {
     constexpr int kPer = static_cast<int>(sizeof(V) / sizeof(T)), kVec = kLanes / kPer;
     const int n = w.width;
@@ -184,27 +184,27 @@ __attribute__((always_inline)) inline void bound_lanes(const SdfSimEngine::Bound
 }
 
 __attribute__((target_clones("avx2", "default")))
-void bound16(const SdfSimEngine::BoundView& w, uint32_t cur, uint32_t prev_first, const std::vector<uint8_t>& nv, void* buf, uint16_t* proven) {
+void bound16(const LaneEngine::BoundView& w, uint32_t cur, uint32_t prev_first, const std::vector<uint8_t>& nv, void* buf, uint16_t* proven) {
     bound_lanes<int16_t, Ticks>(w, cur, prev_first, nv, buf, proven);
 }
 
 __attribute__((target_clones("avx2", "default")))
-void bound8(const SdfSimEngine::BoundView& w, uint32_t cur, uint32_t prev_first, const std::vector<uint8_t>& nv, void* buf, uint16_t* proven) {
+void bound8(const LaneEngine::BoundView& w, uint32_t cur, uint32_t prev_first, const std::vector<uint8_t>& nv, void* buf, uint16_t* proven) {
     bound_lanes<int8_t, Ticks8>(w, cur, prev_first, nv, buf, proven);
 }
 
-void SdfSimEngine::bound_block(uint32_t cur, uint32_t prev_first, const std::vector<uint8_t>& nv, Scratch& s) const {
+void LaneEngine::bound_block(uint32_t cur, uint32_t prev_first, const std::vector<uint8_t>& nv, Scratch& s) const {
     for (auto& p : s.proven) p = 0;
     if (view_.byte_ticks) bound8(view_, cur, prev_first, nv, s.stab_buf.data(), s.proven);
     else bound16(view_, cur, prev_first, nv, s.stab_buf.data(), s.proven);
 }
 
-void SdfSimEngine::use_compiled(std::shared_ptr<const CompiledLaneProgram> compiled) {
+void LaneEngine::use_compiled(std::shared_ptr<const CompiledLaneProgram> compiled) {
     if (compiled && compiled->slots() != code_.slots) fail("sdf-sim engine: the compiled program is not this engine's");
     compiled_ = std::move(compiled);
 }
 
-void SdfSimEngine::characterize(uint32_t cur, ChunkPairResult& r, SdfSimEngineStats& stats) const {
+void LaneEngine::characterize(uint32_t cur, ChunkPairResult& r, LaneEngineStats& stats) const {
     thread_local Scratch s;
     const int n = width_;
     const uint32_t ops = 1u << n, prevs = ops * ops, a = cur & (ops - 1), b = cur >> n;
@@ -288,9 +288,9 @@ void SdfSimEngine::characterize(uint32_t cur, ChunkPairResult& r, SdfSimEngineSt
     }
 }
 
-std::string SdfSimEngine::chunk(uint32_t first, uint32_t count, int threads, SdfSimEngineStats* stats) const {
+std::string LaneEngine::chunk(uint32_t first, uint32_t count, int threads, LaneEngineStats* stats) const {
     std::vector<ChunkPairResult> results(count);
-    std::vector<SdfSimEngineStats> per(static_cast<size_t>(std::max(1, threads)));
+    std::vector<LaneEngineStats> per(static_cast<size_t>(std::max(1, threads)));
     std::atomic<uint32_t> next{0};
     std::vector<std::thread> pool;
     for (size_t t = 0; t < per.size(); ++t)
@@ -307,7 +307,7 @@ std::string SdfSimEngine::chunk(uint32_t first, uint32_t count, int threads, Sdf
     return encode_chunk(static_cast<uint32_t>(width_), first, results);
 }
 
-bool SdfSimEngine::proves(uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b) const {
+bool LaneEngine::proves(uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b) const {
     Scratch s;
     s.stab_buf.resize(static_cast<size_t>(timed_.net_count()) * kLanes / 16 + 1);
     std::vector<uint8_t> nv;

@@ -1,8 +1,9 @@
-// sdf_sim_engine.h -- exhaustive characterization in the sdf-sim semantics, in process, bit for
-// bit equal to the event-driven reference (DelayMode::SdfSim over the same timed netlist).
+// lane_engine.h -- exhaustive characterization in the sdf-sim or the transport semantics, in
+// process, bit for bit equal to the event-driven reference (DelayMode::SdfSim / Transport over the
+// same timed netlist).
 //
 // Per current pair (a, b) every previous pair goes first through a sound stability bound, and only
-// the transitions it cannot prove correct through the exact lane program (timing/sdf_sim_model.h),
+// the transitions it cannot prove correct through the exact lane program (timing/timed_lane_model.h),
 // packed 256 to an evaluation. The bound works on ticks: a net is "stable from" tick s when it has
 // no transition after s and holds its final value from s on.
 //   operand bit:  its launch tick for the new value if it toggles, else never changes (-inf);
@@ -22,6 +23,7 @@
 
 #include "timing/chunk_format.h"
 #include "timing/lane_program.h"
+#include "timing/semantics.h"
 #include "timing/timed_netlist.h"
 
 #include <cstdint>
@@ -31,16 +33,20 @@
 
 namespace tesa {
 
-struct SdfSimEngineStats {
+struct LaneEngineStats {
     uint64_t transitions = 0;  // (previous, current) pairs done
     uint64_t exact = 0;        // of them, through the exact program (not proven by the bound)
     uint64_t wrong = 0;
 };
 
-class SdfSimEngine {
+class LaneEngine {
 public:
-    // `timed` must read COND exactly and have an integral time step >= 1 ps (as the program).
-    explicit SdfSimEngine(const TimedNetlist& timed);
+    // `timed` must have an integral time step >= 1 ps (as the program) and, for sdf-sim, read COND
+    // exactly. The bound holds for both semantics: it only uses that the output's last transition
+    // carries the last change of F, due at most dmax after an input change that caused it (in
+    // transport, every evaluation from sF on carries the final value and the one at F's last change
+    // is due at most dmax_k after it).
+    LaneEngine(const TimedNetlist& timed, Semantics semantics);
 
     int width() const { return width_; }
     // Run the exact program from this compiled form of it (timing/lane_compiler.h; same bits)
@@ -50,9 +56,9 @@ public:
     long program_ops() const { return static_cast<long>(code_.instrs.size()); }
 
     // Every previous pair of current pair `cur` (= a | b << N).
-    void characterize(uint32_t cur, ChunkPairResult& result, SdfSimEngineStats& stats) const;
+    void characterize(uint32_t cur, ChunkPairResult& result, LaneEngineStats& stats) const;
     // The chunk file bytes (chunk_format.h) of current pairs [first, first + count), on `threads`.
-    std::string chunk(uint32_t first, uint32_t count, int threads, SdfSimEngineStats* stats = nullptr) const;
+    std::string chunk(uint32_t first, uint32_t count, int threads, LaneEngineStats* stats = nullptr) const;
 
     // For tests: whether the bound proves the transition correct.
     bool proves(uint32_t a_prev, uint32_t b_prev, uint32_t a, uint32_t b) const;

@@ -1,7 +1,8 @@
-// The sdf-sim lane program against the event-driven reference in DelayMode::SdfSim over the same
-// timed netlist (CondMode::Exact, delays on the same step): every 4-bit transition, random 8-bit.
-#include "timing/sdf_sim_model.h"
-#include "timing/sdf_sim_engine.h"
+// The sdf-sim and transport lane programs and engines against the event-driven reference in the
+// same mode over the same timed netlist (delays on the same step): every 4-bit transition, random
+// 8-bit transitions, a whole 8-bit current pair.
+#include "timing/timed_lane_model.h"
+#include "timing/lane_engine.h"
 #include "timing/lane_compiler.h"
 #include "common/error.h"
 
@@ -20,11 +21,13 @@ using namespace tesa;
 
 namespace {
 
-TimedNetlist timed(int width, double scale, double step) {
+constexpr Semantics kLaneSemantics[] = {Semantics::SdfSim, Semantics::Transport};
+
+TimedNetlist timed(int width, double scale, double step, Semantics s = Semantics::SdfSim) {
     const auto& tb = tesa::test::timed_booth(width);
     TimingConditions c;
     c.clock_period_ps = scale * tb.setup.sta.min_period_ps;
-    c.cond = CondMode::Exact;
+    c.cond = cond_mode_of(s);
     c.time_step_ps = step;
     return TimedNetlist::build(*tb.setup.netlist, *tb.setup.sdf, c);
 }
@@ -42,8 +45,9 @@ std::vector<uint32_t> run_lanes(const LaneProgram& p, int n, const std::vector<s
     return r;
 }
 
-long mismatches(const TimedNetlist& t, const LaneProgram& p, const std::vector<std::array<uint32_t, 4>>& all, long* wrong) {
-    EventSimulator ref(t, DelayMode::SdfSim);
+long mismatches(const TimedNetlist& t, const LaneProgram& p, const std::vector<std::array<uint32_t, 4>>& all, long* wrong,
+                Semantics s = Semantics::SdfSim) {
+    EventSimulator ref(t, delay_mode_of(s));
     long bad = 0;
     for (size_t base = 0; base < all.size(); base += 64) {
         std::vector<std::array<uint32_t, 4>> chunk(all.begin() + static_cast<long>(base), all.begin() + static_cast<long>(std::min(all.size(), base + 64)));
@@ -58,26 +62,49 @@ long mismatches(const TimedNetlist& t, const LaneProgram& p, const std::vector<s
     return bad;
 }
 
-class SdfSimModel4 : public ::testing::TestWithParam<std::tuple<double, double>> {};
+class LaneModel4 : public ::testing::TestWithParam<std::tuple<Semantics, std::tuple<double, double>>> {};
 
-TEST_P(SdfSimModel4, EqualsTheReferenceOnEveryTransition) {
-    const auto [scale, step] = GetParam();
-    TimedNetlist t = timed(4, scale, step);
-    SdfSimModelStats st;
-    LaneProgram p = build_sdf_sim_program(t, &st);
+TEST_P(LaneModel4, EqualsTheReferenceOnEveryTransition) {
+    const Semantics sem = std::get<0>(GetParam());
+    const auto [scale, step] = std::get<1>(GetParam());
+    TimedNetlist t = timed(4, scale, step, sem);
+    LaneModelStats st;
+    LaneProgram p = build_lane_program(t, sem, &st);
     std::vector<std::array<uint32_t, 4>> all;
     for (uint32_t x = 0; x < (1u << 16); ++x) all.push_back({x & 15, (x >> 4) & 15, (x >> 8) & 15, x >> 12});
     long wrong = 0;
-    EXPECT_EQ(mismatches(t, p, all, &wrong), 0) << p.logic_ops() << " ops";
+    EXPECT_EQ(mismatches(t, p, all, &wrong, sem), 0) << semantics_name(sem) << ", " << p.logic_ops() << " ops";
     EXPECT_GT(wrong, 0) << "the clock must be short enough to matter";
 }
 
-INSTANTIATE_TEST_SUITE_P(Clocks, SdfSimModel4, ::testing::Values(std::make_tuple(0.8, 5.0), std::make_tuple(0.6, 5.0), std::make_tuple(0.6, 10.0), std::make_tuple(0.5, 2.0)));
+INSTANTIATE_TEST_SUITE_P(Clocks, LaneModel4,
+                         ::testing::Combine(::testing::ValuesIn(kLaneSemantics),
+                                            ::testing::Values(std::make_tuple(0.8, 5.0), std::make_tuple(0.6, 5.0),
+                                                              std::make_tuple(0.6, 10.0), std::make_tuple(0.5, 2.0))));
 
-TEST(SdfSimModel, EqualsTheReferenceOnRandomEightBitTransitions) {
+TEST(LaneModel, TransportProgramOfAnyCondModeEqualsTheReference) {
+    // The tables use transport over COND max; the program follows the reference's arc choice for
+    // COND exact too.
+    const auto& tb = tesa::test::timed_booth(4);
+    TimingConditions c;
+    c.clock_period_ps = 0.6 * tb.setup.sta.min_period_ps;
+    c.cond = CondMode::Exact;
+    c.time_step_ps = 5;
+    const TimedNetlist t = TimedNetlist::build(*tb.setup.netlist, *tb.setup.sdf, c);
+    const LaneProgram p = build_transport_program(t);
+    std::vector<std::array<uint32_t, 4>> all;
+    for (uint32_t x = 0; x < (1u << 16); ++x) all.push_back({x & 15, (x >> 4) & 15, (x >> 8) & 15, x >> 12});
+    long wrong = 0;
+    EXPECT_EQ(mismatches(t, p, all, &wrong, Semantics::Transport), 0);
+    EXPECT_GT(wrong, 0);
+    EXPECT_THROW(build_lane_program(t, Semantics::DelayLine), Error);
+}
+
+TEST(LaneModel, EqualsTheReferenceOnRandomEightBitTransitions) {
+    for (Semantics sem : kLaneSemantics)
     for (double scale : {0.8, 0.9}) {
-        TimedNetlist t = timed(8, scale, 10);
-        LaneProgram p = build_sdf_sim_program(t);
+        TimedNetlist t = timed(8, scale, 10, sem);
+        LaneProgram p = build_lane_program(t, sem);
         std::mt19937_64 rng(21);
         std::vector<std::array<uint32_t, 4>> all;
         for (int i = 0; i < 3000; ++i) {
@@ -85,7 +112,8 @@ TEST(SdfSimModel, EqualsTheReferenceOnRandomEightBitTransitions) {
             all.push_back({static_cast<uint32_t>(r & 255), static_cast<uint32_t>((r >> 8) & 255), static_cast<uint32_t>((r >> 16) & 255), static_cast<uint32_t>((r >> 24) & 255)});
         }
         long wrong = 0;
-        EXPECT_EQ(mismatches(t, p, all, &wrong), 0) << "clock scale " << scale << ", " << p.logic_ops() << " ops";
+        EXPECT_EQ(mismatches(t, p, all, &wrong, sem), 0)
+            << semantics_name(sem) << ", clock scale " << scale << ", " << p.logic_ops() << " ops";
         if (scale == 0.8) {
             EXPECT_GT(wrong, 0);
         }
@@ -98,12 +126,13 @@ namespace {
 
 // Every pair of the 4-bit multiplier through the engine (bound + exact program) against the
 // reference, and the bound never proves a transition the reference gets wrong.
-TEST(SdfSimEngine, FourBitChunkEqualsTheReferenceAndTheBoundIsSound) {
+TEST(LaneEngine, FourBitChunkEqualsTheReferenceAndTheBoundIsSound) {
+    for (Semantics sem : kLaneSemantics)
     for (double scale : {0.7, 0.5}) {
-        TimedNetlist t = timed(4, scale, 5);
-        SdfSimEngine engine(t);
-        EventSimulator ref(t, DelayMode::SdfSim);
-        SdfSimEngineStats st;
+        TimedNetlist t = timed(4, scale, 5, sem);
+        LaneEngine engine(t, sem);
+        EventSimulator ref(t, delay_mode_of(sem));
+        LaneEngineStats st;
         long mismatches = 0, unsound = 0, wrong = 0;
         for (uint32_t cur = 0; cur < 256; ++cur) {
             ChunkPairResult r;
@@ -127,7 +156,7 @@ TEST(SdfSimEngine, FourBitChunkEqualsTheReferenceAndTheBoundIsSound) {
                 }
             }
         }
-        EXPECT_EQ(mismatches, 0) << "clock scale " << scale;
+        EXPECT_EQ(mismatches, 0) << semantics_name(sem) << ", clock scale " << scale;
         EXPECT_EQ(unsound, 0);
         EXPECT_GT(wrong, 0);
         EXPECT_EQ(st.wrong, static_cast<uint64_t>(wrong));
@@ -136,11 +165,12 @@ TEST(SdfSimEngine, FourBitChunkEqualsTheReferenceAndTheBoundIsSound) {
     }
 }
 
-TEST(SdfSimEngine, BoundIsSoundOnRandomEightBitTransitions) {
+TEST(LaneEngine, BoundIsSoundOnRandomEightBitTransitions) {
+    for (Semantics sem : kLaneSemantics)
     for (double scale : {0.8, 0.9}) {
-        TimedNetlist t = timed(8, scale, 10);
-        SdfSimEngine engine(t);
-        EventSimulator ref(t, DelayMode::SdfSim);
+        TimedNetlist t = timed(8, scale, 10, sem);
+        LaneEngine engine(t, sem);
+        EventSimulator ref(t, delay_mode_of(sem));
         std::mt19937_64 rng(5);
         long proven = 0, unsound = 0;
         for (int i = 0; i < 4000; ++i) {
@@ -150,7 +180,7 @@ TEST(SdfSimEngine, BoundIsSoundOnRandomEightBitTransitions) {
             proven += p;
             unsound += p && ref.capture(ap, bp, a, b) != t.product(a, b);
         }
-        EXPECT_EQ(unsound, 0) << "clock scale " << scale;
+        EXPECT_EQ(unsound, 0) << semantics_name(sem) << ", clock scale " << scale;
         EXPECT_GT(proven, 3000) << "the bound proves most transitions";
     }
 }
@@ -161,15 +191,18 @@ namespace {
 
 // One 8-bit current pair with wrong captures, all 65,536 previous pairs, engine against reference
 // (the 8-bit tick lanes of the bound and the packed exact evaluations at full width).
-TEST(SdfSimEngine, EightBitCurrentPairEqualsTheReferenceOnEveryPreviousPair) {
-    TimedNetlist t = timed(8, 0.8, 10);
-    SdfSimEngine engine(t);
+class LaneEngine8 : public ::testing::TestWithParam<Semantics> {};
+
+TEST_P(LaneEngine8, CurrentPairEqualsTheReferenceOnEveryPreviousPair) {
+    const Semantics sem = GetParam();
+    TimedNetlist t = timed(8, 0.8, 10, sem);
+    LaneEngine engine(t, sem);
     EXPECT_TRUE(engine.byte_ticks());
     ChunkPairResult r;
-    SdfSimEngineStats st;
+    LaneEngineStats st;
     uint32_t cur = 0;
     for (uint32_t c : {0xff01u, 0xfe03u, 0x81ffu, 0x7f80u, 0xc0c0u}) {
-        st = SdfSimEngineStats{};
+        st = LaneEngineStats{};
         engine.characterize(c, r, st);
         cur = c;
         if (st.wrong > 0) break;
@@ -178,11 +211,13 @@ TEST(SdfSimEngine, EightBitCurrentPairEqualsTheReferenceOnEveryPreviousPair) {
     const uint32_t a = cur & 255, b = cur >> 8;
     std::vector<uint16_t> got(65536, static_cast<uint16_t>(t.product(a, b)));
     for (const auto& [prev, out] : r.wrong) got[prev] = out;
-    EventSimulator ref(t, DelayMode::SdfSim);
+    EventSimulator ref(t, delay_mode_of(sem));
     long mismatches = 0;
     for (uint32_t prev = 0; prev < 65536; ++prev) mismatches += got[prev] != ref.capture(prev & 255, prev >> 8, a, b);
-    EXPECT_EQ(mismatches, 0) << "current pair " << cur << ", " << st.wrong << " wrong";
+    EXPECT_EQ(mismatches, 0) << semantics_name(sem) << ", current pair " << cur << ", " << st.wrong << " wrong";
 }
+
+INSTANTIATE_TEST_SUITE_P(Semantics, LaneEngine8, ::testing::ValuesIn(kLaneSemantics));
 
 }  // namespace
 
@@ -227,7 +262,7 @@ namespace {
 // chunk, byte for byte; a second build is a cache hit.
 TEST(LaneCompiler, CompiledEngineWritesTheInterpretersChunk) {
     TimedNetlist t = timed(4, 0.6, 10);
-    SdfSimEngine interpreted(t), compiled(t);
+    LaneEngine interpreted(t, Semantics::SdfSim), compiled(t, Semantics::SdfSim);
     tesa::test::TempDir dir;
     auto lib = CompiledLaneProgram::build(compiled.program(), dir.path, 2);
     compiled.use_compiled(std::move(lib));

@@ -1,7 +1,7 @@
-// sdf_sim_model.cpp -- switching windows by forward propagation, then every (net, tick) value in
+// timed_lane_model.cpp -- switching windows by forward propagation, then every (net, tick) value in
 // its window, gate by gate in topological order and tick by tick; the program is pruned to what
 // the capture registers see.
-#include "timing/sdf_sim_model.h"
+#include "timing/timed_lane_model.h"
 
 #include "common/error.h"
 
@@ -35,11 +35,11 @@ struct EdgeDelays {
 
 class Unroller {
 public:
-    Unroller(const TimedNetlist& t, LaneProgram& p) : t_(t), p_(p) {
+    Unroller(const TimedNetlist& t, LaneProgram& p, bool transport) : t_(t), p_(p), transport_(transport) {
         const double step = t.conditions().time_step_ps;
         if (!(step >= 1.0) || std::fabs(step - std::round(step)) > 1e-9)
             fail("the sdf-sim unrolled model needs an integral time step of at least 1 ps, got " + std::to_string(step));
-        if (t.conditions().cond != CondMode::Exact)
+        if (!transport && t.conditions().cond != CondMode::Exact)
             fail("the sdf-sim unrolled model evaluates COND entries: build the timed netlist with CondMode::Exact");
         step_ = step;
         end_ = 0;
@@ -51,7 +51,7 @@ public:
     int limit_tick(double ps) const { return static_cast<int>(std::floor(ps / step_ + 1e-6)); }
     int end() const { return end_; }
 
-    void build(SdfSimModelStats& stats) {
+    void build(LaneModelStats& stats) {
         const int n = t_.width();
         waves_.assign(static_cast<size_t>(t_.net_count()), NetWave{});
         NetWave& c1 = waves_[GateNetlist::kConst1];
@@ -85,6 +85,22 @@ private:
         for (int t = w.lo; t < w.hi; ++t) w.vals.push_back(r < f ? p_.op_or(old_op, new_op) : p_.op_and(old_op, new_op));
     }
 
+    // EventSimulator::arc_delay for input `k` with the inputs at `idx`, edge v.
+    static double transport_delay(const TimedGate& g, int k, uint32_t idx, int v) {
+        ArcDelay d = g.arc[k];
+        const CondArc* match = nullptr;
+        for (const auto& ca : g.cond_arcs[k])
+            if (ca.cond_table != ~0ull && ((ca.cond_table >> idx) & 1u)) {
+                match = &ca;
+                break;
+            }
+        if (!match)
+            for (const auto& ca : g.cond_arcs[k])
+                if (ca.cond_table == ~0ull) match = &ca;
+        if (match) d = match->delay;
+        return v ? d.rise : d.fall;
+    }
+
     EdgeDelays edge_delays(const TimedGate& g, int v) {
         EdgeDelays e;
         const uint32_t combos = 1u << g.n_in;
@@ -95,6 +111,10 @@ private:
             if (g.cond_arcs[k].empty()) all = std::min(tick(v ? g.arc[k].rise : g.arc[k].fall), all);
             e.fallback.push_back(all);
             for (uint32_t idx = 0; idx < combos; ++idx) {
+                if (transport_) {  // the reference's arc delay: the first entry whose COND holds, else ifnone
+                    dk[static_cast<size_t>(k)][idx] = tick(transport_delay(g, k, idx, v));
+                    continue;
+                }
                 int best = kInf;
                 for (const auto& ca : g.cond_arcs[k])
                     if (ca.cond_table != ~0ull && ((ca.cond_table >> idx) & 1u)) best = std::min(best, tick(v ? ca.delay.rise : ca.delay.fall));
@@ -106,7 +126,7 @@ private:
         }
         std::vector<int> th;
         for (int k = 0; k < g.n_in; ++k) {
-            th.push_back(e.fallback[static_cast<size_t>(k)]);
+            if (!transport_) th.push_back(e.fallback[static_cast<size_t>(k)]);
             for (uint32_t idx = 0; idx < combos; ++idx)
                 if (dk[static_cast<size_t>(k)][idx] != kInf) th.push_back(dk[static_cast<size_t>(k)][idx]);
         }
@@ -127,8 +147,8 @@ private:
                     if (d <= th[i]) e.le[static_cast<size_t>(k)][i] |= 1ull << idx;
             }
         // Can F change to v with no changed input having an enabled path? (Any input change is
-        // possible between two instants, so every (before, after) pair is tried.)
-        for (uint32_t before = 0; before < combos && !e.fallback_possible; ++before)
+        // possible between two instants, so every (before, after) pair is tried.) Transport: never.
+        for (uint32_t before = 0; before < combos && !e.fallback_possible && !transport_; ++before)
             for (uint32_t after = 0; after < combos; ++after) {
                 if (((g.table >> after) & 1u) != static_cast<uint64_t>(v) || ((g.table >> before) & 1u) == static_cast<uint64_t>(v)) continue;
                 bool none = true;
@@ -156,7 +176,7 @@ private:
         return p_.op_or(any, p_.op_and(none, fb));
     }
 
-    void gate(int gi, SdfSimModelStats& stats) {
+    void gate(int gi, LaneModelStats& stats) {
         const TimedGate& g = t_.gates()[static_cast<size_t>(gi)];
         NetWave& w = waves_[static_cast<size_t>(g.out_net)];
         int in_old[6], in_new[6];
@@ -204,9 +224,10 @@ private:
             if (it != c_at.end()) return it->second;
             return c_at[s] = p_.op_xor(F(s), F(s - 1));
         };
-        // G(s, delta) = C(s) & [d(s) <= delta], the path delay for the edge F(s).
+        // L(s, delta) = [d(s) <= delta], the delay selected at s for the edge F(s) (0 when no input
+        // changed at s).
         std::map<std::pair<int, int>, int> g_at;
-        auto G = [&](int s, int delta) {
+        auto L = [&](int s, int delta) {
             if (s < lo_f || s > hi_f) return p_.zero();
             auto key = std::make_pair(s, delta);
             auto it = g_at.find(key);
@@ -225,10 +246,23 @@ private:
                         break;
                     }
             }
-            return g_at[key] = p_.op_and(C(s), p_.op_mux(F(s), le[1], le[0]));
+            return g_at[key] = p_.op_mux(F(s), le[1], le[0]);
         };
         const int last = std::min(w.hi, end_ + 1);
         int prev = w.old_op;
+        if (transport_) {
+            // out(t) = F(s) of the latest instant s whose transition is due by t (s + d(s) <= t); the
+            // transport rule drops every earlier-scheduled one that is due later. None in the
+            // window [t - dmax, t - dmin]: out(t - 1).
+            for (int t = w.lo; t < last; ++t) {
+                for (int delta = dmax; delta >= dmin; --delta) prev = p_.op_mux(L(t - delta, delta), F(t - delta), prev);
+                w.vals.push_back(prev);
+                ++stats.gate_instants;
+            }
+            if (last < w.hi) w.hi = last;
+            return;
+        }
+        auto G = [&](int s, int delta) { return p_.op_and(C(s), L(s, delta)); };  // a change of F, due by s + delta
         for (int t = w.lo; t < last; ++t) {
             int m = p_.zero(), quiet = p_.one();  // quiet: no change of F in (t - delta, t)
             for (int delta = 1; delta <= dmax; ++delta) {
@@ -244,6 +278,7 @@ private:
 
     const TimedNetlist& t_;
     LaneProgram& p_;
+    bool transport_;
     double step_ = 1;
     int end_ = 0;
     std::vector<NetWave> waves_;
@@ -251,11 +286,13 @@ private:
 
 }  // namespace
 
-LaneProgram build_sdf_sim_program(const TimedNetlist& timed, SdfSimModelStats* stats) {
+namespace {
+
+LaneProgram build_program(const TimedNetlist& timed, bool transport, LaneModelStats* stats) {
     const int n = timed.width();
     LaneProgram p(4 * n);
-    Unroller u(timed, p);
-    SdfSimModelStats s;
+    Unroller u(timed, p, transport);
+    LaneModelStats s;
     u.build(s);
     for (int j = 0; j < 2 * n; ++j) {
         const int net = timed.p_bits()[static_cast<size_t>(j)];
@@ -269,6 +306,17 @@ LaneProgram build_sdf_sim_program(const TimedNetlist& timed, SdfSimModelStats* s
     p.prune();
     if (stats) *stats = s;
     return p;
+}
+
+}  // namespace
+
+LaneProgram build_sdf_sim_program(const TimedNetlist& timed, LaneModelStats* stats) { return build_program(timed, false, stats); }
+
+LaneProgram build_transport_program(const TimedNetlist& timed, LaneModelStats* stats) { return build_program(timed, true, stats); }
+
+LaneProgram build_lane_program(const TimedNetlist& timed, Semantics semantics, LaneModelStats* stats) {
+    if (semantics == Semantics::DelayLine) fail("the delay-line semantics has no lane program (timing/unrolled_model.h models it)");
+    return build_program(timed, semantics == Semantics::Transport, stats);
 }
 
 }  // namespace tesa
