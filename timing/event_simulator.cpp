@@ -40,23 +40,7 @@ void EventSimulator::schedule(int net, double time, uint8_t value) {
 }
 
 ArcDelay EventSimulator::arc_delay(int gate, int pin) const {
-    const TimedGate& g = net_.gates()[static_cast<size_t>(gate)];
-    const uint32_t idx = in_index_[static_cast<size_t>(gate)];
-    ArcDelay d = g.arc[pin];
-    if (!g.cond_arcs[pin].empty()) {
-        // Exact: the entry whose condition holds on the inputs now; unconditional entries last.
-        const CondArc* match = nullptr;
-        for (const auto& ca : g.cond_arcs[pin])
-            if (ca.cond_table != ~0ull && ((ca.cond_table >> idx) & 1u)) {
-                match = &ca;
-                break;
-            }
-        if (!match)
-            for (const auto& ca : g.cond_arcs[pin])
-                if (ca.cond_table == ~0ull) match = &ca;
-        if (match) d = match->delay;
-    }
-    return d;
+    return arc_delay_at(net_.gates()[static_cast<size_t>(gate)], pin, in_index_[static_cast<size_t>(gate)]);
 }
 
 void EventSimulator::evaluate(int gate, int pin, double now) {

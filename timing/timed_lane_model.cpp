@@ -85,19 +85,8 @@ private:
         for (int t = w.lo; t < w.hi; ++t) w.vals.push_back(r < f ? p_.op_or(old_op, new_op) : p_.op_and(old_op, new_op));
     }
 
-    // EventSimulator::arc_delay for input `k` with the inputs at `idx`, edge v.
     static double transport_delay(const TimedGate& g, int k, uint32_t idx, int v) {
-        ArcDelay d = g.arc[k];
-        const CondArc* match = nullptr;
-        for (const auto& ca : g.cond_arcs[k])
-            if (ca.cond_table != ~0ull && ((ca.cond_table >> idx) & 1u)) {
-                match = &ca;
-                break;
-            }
-        if (!match)
-            for (const auto& ca : g.cond_arcs[k])
-                if (ca.cond_table == ~0ull) match = &ca;
-        if (match) d = match->delay;
+        const ArcDelay d = arc_delay_at(g, k, idx);  // EventSimulator::arc_delay's choice
         return v ? d.rise : d.fall;
     }
 

@@ -249,4 +249,17 @@ uint32_t TimedNetlist::product(uint32_t a, uint32_t b) const {
     return p;
 }
 
+ArcDelay arc_delay_at(const TimedGate& g, int pin, uint32_t inputs) {
+    const CondArc* match = nullptr;
+    for (const auto& ca : g.cond_arcs[pin])
+        if (ca.cond_table != ~0ull && ((ca.cond_table >> inputs) & 1u)) {
+            match = &ca;
+            break;
+        }
+    if (!match)
+        for (const auto& ca : g.cond_arcs[pin])
+            if (ca.cond_table == ~0ull) match = &ca;
+    return match ? match->delay : g.arc[pin];
+}
+
 }  // namespace tesa

@@ -64,6 +64,11 @@ struct Fanout {
     int pin;
 };
 
+// The delay of `pin`'s arc with the gate's inputs at `inputs` (bit k = pin k): the first COND entry
+// whose condition holds, else the unconditional one, else TimedGate::arc (the transport and
+// inertial references' choice).
+ArcDelay arc_delay_at(const TimedGate& g, int pin, uint32_t inputs);
+
 class TimedNetlist {
 public:
     // `prefix` is the multiplier's instance path in the SDF ("u_mul/" for the PE wrapper);
