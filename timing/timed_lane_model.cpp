@@ -38,7 +38,7 @@ public:
     Unroller(const TimedNetlist& t, LaneProgram& p, bool transport) : t_(t), p_(p), transport_(transport) {
         const double step = t.conditions().time_step_ps;
         if (!(step >= 1.0) || std::fabs(step - std::round(step)) > 1e-9)
-            fail("the sdf-sim unrolled model needs an integral time step of at least 1 ps, got " + std::to_string(step));
+            fail(std::string(name()) + " needs an integral time step of at least 1 ps, got " + std::to_string(step));
         if (!transport && t.conditions().cond != CondMode::Exact)
             fail("the sdf-sim unrolled model evaluates COND entries: build the timed netlist with CondMode::Exact");
         step_ = step;
@@ -47,6 +47,7 @@ public:
             end_ = std::max({end_, limit_tick(t.capture_limit(static_cast<int>(j)).rise), limit_tick(t.capture_limit(static_cast<int>(j)).fall)});
     }
 
+    const char* name() const { return transport_ ? "the transport unrolled model" : "the sdf-sim unrolled model"; }
     int tick(double ps) const { return static_cast<int>(std::llround(ps / step_)); }
     int limit_tick(double ps) const { return static_cast<int>(std::floor(ps / step_ + 1e-6)); }
     int end() const { return end_; }
@@ -69,7 +70,7 @@ public:
         if (w.lo == kNever || t < w.lo) return w.old_op;
         if (t >= w.hi) return w.new_op;
         const size_t i = static_cast<size_t>(t - w.lo);
-        if (i >= w.vals.size()) fail("sdf-sim unrolled model: value past the capture window requested");
+        if (i >= w.vals.size()) fail(std::string(name()) + ": value past the capture window requested");
         return w.vals[i];
     }
 
@@ -123,7 +124,7 @@ private:
         th.erase(std::unique(th.begin(), th.end()), th.end());
         th.erase(std::remove(th.begin(), th.end(), kInf), th.end());
         for (int d : th)
-            if (d < 1) fail("sdf-sim unrolled model: a gate delay rounds to " + std::to_string(d) + " ticks at a " +
+            if (d < 1) fail(std::string(name()) + ": a gate delay rounds to " + std::to_string(d) + " ticks at a " +
                             std::to_string(step_) + " ps step (at least one tick needed; use a smaller --time-step)");
         e.thresholds = th;
         e.le.assign(static_cast<size_t>(g.n_in), std::vector<uint64_t>(th.size(), 0));
@@ -185,7 +186,7 @@ private:
         int dmin = kInf, dmax = 0;
         for (const auto& e : ed)
             if (!e.thresholds.empty()) dmin = std::min(dmin, e.thresholds.front()), dmax = std::max(dmax, e.thresholds.back());
-        if (dmin == kInf) fail("sdf-sim unrolled model: a gate without delays");
+        if (dmin == kInf) fail(std::string(name()) + ": a gate without delays");
         w.lo = lo_f + dmin;
         w.hi = hi_f + dmax;
         if (w.lo >= end_ + 1) {  // cannot change before the last capture: only its steady values matter
