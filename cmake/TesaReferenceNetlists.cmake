@@ -1,5 +1,6 @@
 # TesaReferenceNetlists.cmake -- the 4- and 8-bit Booth netlists (typical corner) that tests, the
-# time-unrolled models and the benchmarks build on, synthesized at configure time by the same Yosys
+# time-unrolled models and the benchmarks build on, and the 8-bit PE netlists (rtl/mac_pe.v, both
+# dataflows, weight port A) the PE tests Verilate, synthesized at configure time by the same Yosys
 # script as `tesa synth` (Verilator's verilate() needs its sources when CMake runs).
 set(TESA_TEST_LIBERTY "${CMAKE_BINARY_DIR}/liberty/nangate45_typ.lib")
 file(MAKE_DIRECTORY "${CMAKE_BINARY_DIR}/liberty")
@@ -21,6 +22,19 @@ foreach(N 4 8)
     message(FATAL_ERROR "Yosys synthesis of booth_mul N=${N} failed; see ${dir}/yosys.log")
   endif()
 endforeach()
+foreach(top mac_pe_ws mac_pe_os)
+  set(dir "${CMAKE_BINARY_DIR}/synth/${top}_w8_a_typ")
+  file(MAKE_DIRECTORY "${dir}")
+  execute_process(
+    COMMAND "${CMAKE_COMMAND}" -E env
+            "TESA_RTL=${CMAKE_SOURCE_DIR}/rtl/mac_pe.v;${CMAKE_SOURCE_DIR}/rtl/booth_mul.v" TESA_TOP=${top} TESA_WIDTH=8
+            "TESA_PARAMS=ACC=32;WEIGHT_ON_B=0" "TESA_LIBERTY=${TESA_TEST_LIBERTY}" "TESA_OUTDIR=${dir}"
+            "${YOSYS_EXECUTABLE}" -q -l "${dir}/yosys.log" -c "${CMAKE_SOURCE_DIR}/rtl/synth.tcl"
+    RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
+  if(rc)
+    message(FATAL_ERROR "Yosys synthesis of ${top} failed; see ${dir}/yosys.log")
+  endif()
+endforeach()
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
-  "${CMAKE_SOURCE_DIR}/rtl/booth_mul.v" "${CMAKE_SOURCE_DIR}/rtl/synth.tcl")
+  "${CMAKE_SOURCE_DIR}/rtl/booth_mul.v" "${CMAKE_SOURCE_DIR}/rtl/mac_pe.v" "${CMAKE_SOURCE_DIR}/rtl/synth.tcl")
 

@@ -1,9 +1,10 @@
 # synth.tcl -- map rtl/booth_mul.v onto a Liberty library with Yosys (run as `yosys -c synth.tcl`).
 #
 # Inputs come from the environment so that the CLI (`tesa synth`) and the CMake build use one script:
-#   TESA_RTL      Verilog source (rtl/booth_mul.v)
-#   TESA_TOP      top module (booth_mul)
+#   TESA_RTL      Verilog sources, separated by ';' (rtl/booth_mul.v; the PE: rtl/mac_pe.v;rtl/booth_mul.v)
+#   TESA_TOP      top module (booth_mul, mac_pe_ws, mac_pe_os)
 #   TESA_WIDTH    operand width N (even, >= 4)
+#   TESA_PARAMS   optional further top parameters, NAME=VALUE separated by ';' (WEIGHT_ON_B=1)
 #   TESA_LIBERTY  uncompressed Liberty file
 #   TESA_OUTDIR   directory for netlist.v, netlist.json, cells.v, stat.txt
 # The flow keeps the netlist readable by OpenSTA: flattened, no assign of concatenations
@@ -17,8 +18,14 @@ set lib     $::env(TESA_LIBERTY)
 set outdir  $::env(TESA_OUTDIR)
 
 read_liberty -lib $lib
-read_verilog -defer $rtl
+foreach source [split $rtl ";"] { read_verilog -defer $source }
 chparam -set N $width $top
+if {[info exists ::env(TESA_PARAMS)] && $::env(TESA_PARAMS) ne ""} {
+    foreach assignment [split $::env(TESA_PARAMS) ";"] {
+        set kv [split $assignment "="]
+        chparam -set [lindex $kv 0] [lindex $kv 1] $top
+    }
+}
 hierarchy -check -top $top
 synth -top $top -flatten
 dfflibmap -liberty $lib

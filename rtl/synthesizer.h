@@ -1,17 +1,22 @@
-// synthesizer.h -- drives Yosys (rtl/synth.tcl) to map the Booth multiplier onto a Liberty
-// library, then re-reads the mapped netlist with tesa's own reader to check and report it.
+// synthesizer.h -- drives Yosys (rtl/synth.tcl) to map a design (the Booth multiplier, the PE of
+// rtl/mac_pe.v) onto a Liberty library, then re-reads the mapped netlist with tesa's own reader to
+// check and report it.
 #pragma once
 
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace tesa {
 
 struct SynthOptions {
-    std::filesystem::path rtl;      // rtl/booth_mul.v
-    std::filesystem::path script;   // rtl/synth.tcl
+    std::vector<std::filesystem::path> rtl;  // Verilog sources: {rtl/booth_mul.v}
+    std::filesystem::path script;            // rtl/synth.tcl
     std::string top = "booth_mul";
-    int width = 8;                  // operand width N (even, 4..32)
+    int width = 8;                           // operand width N (even, 4..32)
+    // Further parameters of the top (N is `width`): names and integer values.
+    std::vector<std::pair<std::string, int>> params;
     std::filesystem::path liberty;  // .lib or .lib.gz
     std::filesystem::path out_dir;  // replaced as a whole when synthesis succeeds
 };

@@ -48,11 +48,10 @@ void ArrayCore::begin(const GemmJob& job) {
 
 void ArrayCore::start_fold() {
     ++stats_.folds;
-    // A fold boundary clears the valid bits (data of the last fold still in flight in unused
-    // rows / columns must not meet the new fold's operands); operand values stay, as in hardware.
-    Bank& now = bank_[cur_];
-    std::fill(now.act_valid.begin(), now.act_valid.end(), 0);
-    if (job_.dataflow == Dataflow::OutputStationary) std::fill(now.weight_valid.begin(), now.weight_valid.end(), 0);
+    // A fold boundary flushes the valid bits (data of the last fold still in flight in unused
+    // rows / columns must not meet the new fold's operands): the fold's first cycle shifts in 0
+    // instead of a neighbour's bit, as the hardware PE's flush input does; operand values stay.
+    flush_ = 1;
     const GemmShape s = job_.shape;
     t_ = 0;
     if (job_.dataflow == Dataflow::WeightStationary) {
@@ -71,6 +70,7 @@ void ArrayCore::start_fold() {
 
 void ArrayCore::step() {
     if (!running_) return;
+    last_ = {phase_, t_};
     switch (phase_) {
         case Phase::Load:
             if (t_ == phase_len_ - 1) ws_load_weights();

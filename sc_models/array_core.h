@@ -40,6 +40,12 @@ struct TraceWindow {
 
 class ArrayCore {
 public:
+    enum class Phase { Load, Stream, Compute, Drain };  // WS: Load, Stream; OS: Compute, Drain
+    struct CycleInfo {  // one cycle of the schedule: its phase and its index inside the phase
+        Phase phase = Phase::Load;
+        int cycle = 0;
+    };
+
     ArrayCore(int rows, int cols, MultiplierBackend backend);
 
     int rows() const { return rows_; }
@@ -53,6 +59,9 @@ public:
     GemmStats run(const GemmJob& job);  // begin + step until done
 
     const GemmStats& stats() const { return stats_; }  // of the current / last job
+    // The cycle step() ran last: what a hardware controller decodes into its PE controls (the RTL
+    // PE test, tests/sc_models/mac_pe_test.cpp, drives load / flush / clear / drain from it).
+    CycleInfo last_cycle() const { return last_; }
     // C - exact GEMM of the last job (M x N), the sum of the corrections that reached each output.
     const std::vector<int32_t>& output_errors() const { return output_error_; }
     Pe pe(int r, int c) const {  // the registers of one PE
@@ -73,7 +82,6 @@ public:
     std::vector<PeCycleRecord>& records() { return records_; }
 
 private:
-    enum class Phase { Load, Stream, Compute, Drain };
     struct Pending {  // a transition handed to the multiplier back-end this cycle
         uint32_t pe;
         int32_t exact;
@@ -129,6 +137,8 @@ private:
     bool running_ = false;
     Phase phase_ = Phase::Load;
     int t_ = 0, phase_len_ = 0;
+    CycleInfo last_;
+    uint8_t flush_ = 0;  // the next cycle is a fold's first: valid bits from neighbours read as 0
     int m0_ = 0, n0_ = 0, k0_ = 0, mu_ = 0, nu_ = 0, ku_ = 0;
 
     Rng rng_;

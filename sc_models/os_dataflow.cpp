@@ -27,16 +27,17 @@ void ArrayCore::os_cycle(bool compute) {
         int32_t* ps = psum_.data() + row;
         x[0] = left_valid ? job_.a[static_cast<size_t>(m0_ + r) * static_cast<size_t>(s.k) + static_cast<size_t>(k_left)] : 0;
         xv[0] = left_valid;
+        const uint8_t keep = flush_ ^ 1;
         for (size_t c = 1; c < C; ++c) {
             x[c] = x_old[c - 1];
-            xv[c] = xv_old[c - 1];
+            xv[c] = xv_old[c - 1] & keep;
         }
         if (r > 0) {
             const int16_t* w_above = w_old - C;
             const uint8_t* wv_above = old.weight_valid.data() + row - C;
             for (size_t c = 0; c < C; ++c) {
                 w[c] = w_above[c];
-                wv[c] = wv_above[c];
+                wv[c] = wv_above[c] & keep;
             }
         } else {
             for (size_t c = 0; c < C; ++c) {
@@ -56,6 +57,7 @@ void ArrayCore::os_cycle(bool compute) {
         if (count) scan_row(r, count, w, x, w_old, x_old, m0_ + r, 0);
     }
     cur_ ^= 1;
+    flush_ = 0;
     resolve();
 }
 

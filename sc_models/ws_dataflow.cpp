@@ -41,9 +41,10 @@ void ArrayCore::ws_cycle(bool stream) {
         int32_t* ps = psum_.data() + row;
         x[0] = edge_valid ? job_.a[static_cast<size_t>(m_edge) * static_cast<size_t>(s.k) + static_cast<size_t>(k0_ + r)] : 0;
         xv[0] = edge_valid;
+        const uint8_t keep = flush_ ^ 1;
         for (size_t c = 1; c < C; ++c) {
             x[c] = x_old[c - 1];
-            xv[c] = xv_old[c - 1];
+            xv[c] = xv_old[c - 1] & keep;
         }
         unsigned count = 0;
         if (r > 0) {
@@ -65,6 +66,7 @@ void ArrayCore::ws_cycle(bool stream) {
         if (count) scan_row(r, count, w, x, w, x_old, t_ - r, -1);  // the weight is held: its previous value is itself
     }
     cur_ ^= 1;
+    flush_ = 0;
     resolve();
     if (!stream) return;
     const int32_t* bottom = psum_.data() + index(rows_ - 1, 0);

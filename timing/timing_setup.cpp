@@ -12,7 +12,7 @@ TimingSetup prepare_timing(const TimingSetupOptions& o) {
     std::filesystem::path netlist = o.netlist;
     if (netlist.empty()) {
         SynthOptions s;
-        s.rtl = o.rtl;
+        s.rtl = {o.rtl};
         s.script = o.script;
         s.top = o.top;
         s.width = o.width;

@@ -3,6 +3,7 @@
 #include "apps/tesa/accelerator_commands.h"
 
 #include "common/error.h"
+#include "rtl/pe_design.h"
 
 #include <ostream>
 
@@ -37,6 +38,20 @@ std::shared_ptr<const CosimModels> cosim_models_for(const po::variables_map& vm,
     ctx.err << "cosim: " << models->description() << " at " << pt.point.describe() << std::endl;
     if (point) *point = pt.point;
     return models;
+}
+
+}  // namespace tesa::cli
+
+namespace tesa::cli {
+
+std::string pe_area_line(const po::variables_map& vm, Dataflow dataflow, WeightPort port, int rows, int cols) {
+    PeDesign d;
+    d.output_stationary = dataflow == Dataflow::OutputStationary;
+    d.weight_on_b = port == WeightPort::B;
+    const std::filesystem::path typ = std::filesystem::path(vm["pdk-dir"].as<std::string>()) / "nangate45_typ.lib.gz";
+    const SynthResult r = synthesize_pe_cached(d, source_dir(), typ, "typ", vm["out"].as<std::string>());
+    std::string line = format_array_area(r.area, rows, cols);
+    return line.substr(line.find("PE "));  // without the report's "area" label
 }
 
 }  // namespace tesa::cli

@@ -20,8 +20,9 @@ Command make_flow_command();
 std::shared_ptr<const CosimModels> cosim_models_for(const po::variables_map& vm, const std::filesystem::path& tables,
                                                     Context& ctx, OperatingPoint* point = nullptr);
 
-// --array "ROWSxCOLS" -> rows, cols; throws Error quoting the value otherwise.
-void parse_array(const std::string& s, int& rows, int& cols);
+// The area of the array's PEs (rtl/mac_pe.v synthesized onto the typical corner under --out, on
+// demand): one line, "PE ... um^2; RxC array of PEs ... um^2 (... mm^2)".
+std::string pe_area_line(const po::variables_map& vm, Dataflow dataflow, WeightPort port, int rows, int cols);
 Command make_gemm_command();
 Command make_array_study_command();
 

@@ -66,19 +66,29 @@ namespace tesa::cli {
 SynthOptions synth_options(const po::variables_map& vm) {
     SynthOptions o;
     o.width = vm["width"].as<int>();
-    o.rtl = vm["rtl"].as<std::string>();
+    o.rtl = {vm["rtl"].as<std::string>()};
     o.script = vm["script"].as<std::string>();
     o.top = vm["top"].as<std::string>();
     o.liberty = liberty_path(vm);
     if (vm.count("out-dir")) {
         o.out_dir = vm["out-dir"].as<std::string>();
     } else {
-        // nangate45_typ.lib.gz -> nangate45_typ
-        std::string corner = vm.count("liberty") ? o.liberty.stem().stem().string() : vm["corner"].as<std::string>();
         o.out_dir = std::filesystem::path(vm["out"].as<std::string>()) / "synth" /
-                    (o.top + "_w" + std::to_string(o.width) + "_" + corner);
+                    (o.top + "_w" + std::to_string(o.width) + "_" + synth_corner_name(vm));
     }
     return o;
+}
+
+std::string synth_corner_name(const po::variables_map& vm) {
+    // nangate45_typ.lib.gz -> nangate45_typ
+    return vm.count("liberty") ? liberty_path(vm).stem().stem().string() : vm["corner"].as<std::string>();
+}
+
+void parse_array(const std::string& s, int& rows, int& cols) {
+    const auto x = s.find('x');
+    if (x == std::string::npos) fail("--array '" + s + "': expected ROWSxCOLS, e.g. 16x16");
+    rows = static_cast<int>(parse_int(s.substr(0, x), "--array '" + s + "': rows", 1, kMaxArraySide));
+    cols = static_cast<int>(parse_int(s.substr(x + 1), "--array '" + s + "': columns", 1, kMaxArraySide));
 }
 
 std::string check_corner(const std::string& c) {
@@ -107,7 +117,7 @@ void set_corner_liberty(const po::variables_map& vm, const std::string& corner, 
 TimingSetupOptions timing_setup_options(const po::variables_map& vm, const std::string& corner) {
     TimingSetupOptions o;
     SynthOptions s = synth_options(vm);
-    o.rtl = s.rtl;
+    o.rtl = s.rtl.front();
     o.script = s.script;
     o.top = s.top;
     o.width = s.width;

@@ -55,6 +55,10 @@ void add_design_options(po::options_description& desc);
 // Synthesis options from add_design_options + add_liberty_options (+ --out-dir if defined);
 // results default to <out>/synth/<top>_w<N>_<corner>.
 SynthOptions synth_options(const po::variables_map& vm);
+// The corner part of synthesis directory names: typ | fast | slow, or --liberty's stem.
+std::string synth_corner_name(const po::variables_map& vm);
+// --array "ROWSxCOLS" -> rows, cols; throws Error quoting the value otherwise.
+void parse_array(const std::string& s, int& rows, int& cols);
 
 // --corner value checked: typ, fast or slow.
 std::string check_corner(const std::string& corner);

@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/rng.h"
 #include "compiler/injection.h"
+#include "rtl/pe_design.h"
 #include "sc_models/pe_trace_file.h"
 #include "sc_models/simulation_context.h"
 #include "sc_models/systolic_array.h"
@@ -16,13 +17,6 @@
 #include <ostream>
 
 namespace tesa::cli {
-
-void parse_array(const std::string& s, int& rows, int& cols) {
-    const auto x = s.find('x');
-    if (x == std::string::npos) fail("--array '" + s + "': expected ROWSxCOLS, e.g. 16x16");
-    rows = static_cast<int>(parse_int(s.substr(0, x), "--array '" + s + "': rows", 1, kMaxArraySide));
-    cols = static_cast<int>(parse_int(s.substr(x + 1), "--array '" + s + "': columns", 1, kMaxArraySide));
-}
 
 namespace {
 
@@ -183,6 +177,7 @@ int run_gemm(const po::variables_map& vm, Context& ctx) {
     std::snprintf(buf, sizeof buf, "speed       %.3f s simulated %llu PE-cycles: %.2f M PE-cycles/s\n", secs,
                   static_cast<unsigned long long>(st.pe_cycles), static_cast<double>(st.pe_cycles) / secs / 1e6);
     ctx.out << buf;
+    ctx.out << "hardware    " << pe_area_line(vm, job.dataflow, job.weight_port, rows, cols);
     if (vcd) ctx.out << "vcd         " << vm["vcd"].as<std::string>() << "\n";
     if (trace) ctx.out << "trace       " << vm["trace"].as<std::string>() << " (" << array.core().records().size() << " PE-cycles)\n";
     return 0;

@@ -62,6 +62,35 @@ TEST(Cli, SynthReportsCellsAndAreaAndWritesAllOutputs) {
     EXPECT_EQ(tesa::read_file(out / "report.txt") + "results: " + out.string() + "\n", r.out);
 }
 
+// The array's PE (rtl/mac_pe.v): its registers are flip-flops of the Liberty, the array area is
+// rows x cols PEs, and the options that only make sense for one design are refused for the other.
+TEST(Cli, SynthOfThePeReportsItsRegistersAndTheArrayArea) {
+    const fs::path root = scratch("synth_pe");
+    CliRun r = tesa({"synth", "--pe", "os", "--weight-port", "b", "--array", "4x8", "--out", root.string()});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const fs::path dir = root / "synth" / "mac_pe_os_w8_b_typ";
+    EXPECT_TRUE(fs::exists(dir / "netlist.v"));
+    EXPECT_TRUE(contains(r.out, "mac_pe_os N=8 ACC=32 WEIGHT_ON_B=1")) << r.out;
+    // 8 + 8 operand bits, 2 valid bits, 32 partial-sum bits
+    EXPECT_TRUE(contains(r.out, "DFF_X1              50")) << r.out;
+    double pe = 0, array = 0;
+    const auto at = r.out.find("area     PE ");
+    ASSERT_NE(at, std::string::npos) << r.out;
+    ASSERT_EQ(std::sscanf(r.out.c_str() + at, "area     PE %lf um^2; 4x8 array of PEs %lf um^2", &pe, &array), 2) << r.out;
+    EXPECT_GT(pe, 500);
+    EXPECT_NEAR(array, 32 * pe, 0.1 * 32);
+
+    CliRun bad = tesa({"synth", "--pe", "is", "--out", root.string()});
+    EXPECT_EQ(bad.code, 1);
+    EXPECT_TRUE(contains(bad.err, "--pe 'is': expected ws or os")) << bad.err;
+    CliRun mixed = tesa({"synth", "--pe", "ws", "--top", "booth_mul", "--out", root.string()});
+    EXPECT_EQ(mixed.code, 1);
+    EXPECT_TRUE(contains(mixed.err, "no --top or --rtl")) << mixed.err;
+    CliRun stray = tesa({"synth", "--array", "4x4", "--out", root.string()});
+    EXPECT_EQ(stray.code, 1);
+    EXPECT_TRUE(contains(stray.err, "--array needs --pe")) << stray.err;
+}
+
 TEST(Cli, MissingLibertyFailsNamingItAndWritesNothing) {
     fs::path out = scratch("missing_lib");
     CliRun r = tesa({"synth", "--liberty", "/nonexistent/cells.lib", "--out-dir", out.string()});

@@ -65,6 +65,9 @@ TEST(GemmCli, BothDataflowsReportClosedFormCyclesAndErrors) {
         EXPECT_GT(std::stoi(mt[3]), 0) << "clock scale 0.85 fails some products";
         EXPECT_TRUE(contains(r.out, "clock scale 0.85 (T_clk 1074.7 ps)")) << r.out;
         EXPECT_TRUE(contains(r.out, std::string(d) + " dataflow")) << r.out;
+        // the PE synthesized for this dataflow (rtl/mac_pe.v), times 30
+        ASSERT_TRUE(std::regex_search(r.out, mt, std::regex(R"(hardware +PE ([0-9.]+) um\^2; 6x5 array of PEs ([0-9.]+) um\^2)"))) << r.out;
+        EXPECT_NEAR(std::stod(mt[2]), 30 * std::stod(mt[1]), 3);
     }
 }
 

@@ -20,11 +20,8 @@
 namespace tesa {
 namespace {
 
-std::shared_ptr<TransitionTable> clean_table() {
-    auto t = std::make_shared<TransitionTable>();
-    t->offsets.assign((1u << 16) + 1, 0);
-    return t;
-}
+using test::clean_table;
+
 
 std::vector<int32_t> engine_logits(const QuantizedModel& q, const ImageSet& set) {
     Workspace<int8_t> ws(*q.model);

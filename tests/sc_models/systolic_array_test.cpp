@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "common/rng.h"
+#include "held_transitions.h"
 #include "test_util.h"
 
 #include <gtest/gtest.h>
@@ -17,6 +18,8 @@
 using namespace tesa;
 
 namespace {
+
+using test::clean_table;
 
 struct Gemm {
     GemmShape shape;
@@ -60,12 +63,6 @@ Gemm random_gemm(GemmShape s, uint64_t seed, const std::vector<int8_t>& alphabet
     return g;
 }
 
-// A transition table in which no transition fails.
-std::shared_ptr<TransitionTable> clean_table() {
-    auto t = std::make_shared<TransitionTable>();
-    t->offsets.assign((1u << 16) + 1, 0);
-    return t;
-}
 
 uint16_t pair(int8_t a, int8_t b) { return static_cast<uint16_t>(static_cast<uint8_t>(a) | static_cast<uint8_t>(b) << 8); }
 
