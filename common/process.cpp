@@ -82,4 +82,13 @@ ProcessResult run_process(const std::vector<std::string>& argv,
     return result;
 }
 
+std::string output_section(const std::string& text, const std::string& begin, const std::string& end) {
+    size_t b = text.find(begin);
+    if (b == std::string::npos) return {};
+    b += begin.size();
+    const size_t e = text.find(end, b);
+    if (e == std::string::npos) return {};
+    return text.substr(b, e - b);
+}
+
 }  // namespace tesa

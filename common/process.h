@@ -22,4 +22,8 @@ ProcessResult run_process(const std::vector<std::string>& argv,
                           const std::map<std::string, std::string>& extra_env = {},
                           const std::filesystem::path& workdir = {});
 
+// The text of a tool's output between two marker lines the driving script printed (`puts BEGIN`);
+// empty when either marker is missing.
+std::string output_section(const std::string& text, const std::string& begin, const std::string& end);
+
 }  // namespace tesa

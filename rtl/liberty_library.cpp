@@ -50,6 +50,18 @@ LibertyCell make_cell(const LibertyGroup& g, const std::string& file) {
     if (const LibertyAttribute* a = g.find_attribute("area")) cell.area = to_number(*a, file, Range::closed(0, 1e9));
     for (const auto& sub : g.groups) {
         if (sub.type == "ff" || sub.type == "latch" || sub.type == "statetable") cell.sequential = true;
+        if (sub.type == "ff") {
+            if (sub.args.size() != 2) fail_at(file, sub.line, "ff group of cell '" + cell.name + "' needs (state, inverted state)");
+            LibertyFlipFlop ff;
+            ff.state = sub.args[0];
+            ff.state_inv = sub.args[1];
+            ff.next_state = sub.attribute_or("next_state", "");
+            ff.clocked_on = sub.attribute_or("clocked_on", "");
+            ff.clear = sub.attribute_or("clear", "");
+            ff.preset = sub.attribute_or("preset", "");
+            ff.line = sub.line;
+            cell.flip_flops.push_back(ff);
+        }
         if (sub.type != "pin") continue;
         const LibertyAttribute* dir = sub.find_attribute("direction");
         if (!dir) fail_at(file, sub.line, "pin of cell '" + cell.name + "' has no direction");

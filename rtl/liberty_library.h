@@ -23,10 +23,19 @@ struct LibertyPin {
     int line = 0;
 };
 
+// An edge-triggered flip-flop's `ff (state, state_inv)` group: its outputs' functions name the
+// state variables; next_state is a function of the input pins; clocked_on the clock ("CK": rising
+// edge). clear / preset are empty when the cell has none.
+struct LibertyFlipFlop {
+    std::string state, state_inv, next_state, clocked_on, clear, preset;
+    int line = 0;
+};
+
 struct LibertyCell {
     std::string name;
     double area = 0.0;
     bool sequential = false;  // has an ff, latch or statetable group
+    std::vector<LibertyFlipFlop> flip_flops;
     std::vector<LibertyPin> pins;
     std::string file;  // the Liberty file, for messages about the cell's pins and functions
     int line = 0;

@@ -17,14 +17,6 @@ namespace {
 
 const char* kPeriodNs = "10.0";  // any period far above the critical path; slack gives the rest
 
-std::string between(const std::string& text, const std::string& begin, const std::string& end) {
-    size_t b = text.find(begin);
-    size_t e = text.find(end, b == std::string::npos ? 0 : b);
-    if (b == std::string::npos || e == std::string::npos) return {};
-    b += begin.size();
-    return text.substr(b, e - b);
-}
-
 }  // namespace
 
 std::string pe_wrapper_verilog(const std::string& top, int width, const std::string& reg_cell) {
@@ -101,7 +93,7 @@ StaResult run_sta(const StaOptions& o) {
              o.liberty.string() + ":\n" + r.output.substr(r.output.size() > 2000 ? r.output.size() - 2000 : 0));
 
     StaResult res;
-    res.report_text = between(r.output, "TESA_BEGIN_CRITICAL\n", "TESA_END_CRITICAL");
+    res.report_text = output_section(r.output, "TESA_BEGIN_CRITICAL\n", "TESA_END_CRITICAL");
     const std::string& rep = res.report_text;
     std::smatch m;
     if (std::regex_search(rep, m, std::regex(R"(Startpoint: (\S+))"))) res.startpoint = m[1];
@@ -135,7 +127,7 @@ StaResult run_sta(const StaOptions& o) {
         fail("OpenSTA's critical path " + res.startpoint + " -> " + res.endpoint +
              " does not pass through the multiplier:\n" + rep);
 
-    std::string ends = between(r.output, "TESA_BEGIN_ENDPOINTS\n", "TESA_END_ENDPOINTS");
+    std::string ends = output_section(r.output, "TESA_BEGIN_ENDPOINTS\n", "TESA_END_ENDPOINTS");
     std::istringstream el(ends);
     std::regex end_row(R"(^(\S+) \(\w+\)\s+([0-9.]+)\s+([0-9.]+)\s+(-?[0-9.]+).*$)");
     while (std::getline(el, line))

@@ -4,8 +4,12 @@
 // (load, flush, drain) decoded from ArrayCore's schedule. After every clock edge every
 // register of every PE must equal ArrayCore's; at the end the outputs the grid's bottom row
 // delivers must equal the GEMM. Random shapes, array sizes and operands, both dataflows, both
-// weight ports.
+// weight ports. The power stage's zero-delay simulator (power/cycle_sim.h) runs the netlist of one
+// PE of the grid on the same inputs: its outputs must equal the Verilated PE's.
 #include "held_transitions.h"
+#include "power/cycle_sim.h"
+#include "rtl/gate_netlist.h"
+#include "rtl/liberty_library.h"
 #include "sc_models/array_core.h"
 
 #include "Vmac_pe_os_net.h"
@@ -37,8 +41,23 @@ struct Case {
 
 // Runs one GEMM through ArrayCore and the grid of `Model`s side by side; returns the number of
 // register mismatches (each one is also reported).
+// The zero-delay simulation of one PE's netlist beside the grid.
+struct NetlistProbe {
+    CycleSim* sim = nullptr;
+    int act_in, act_valid_in, flush, weight_in, weight_valid_in, load, drain, psum_in;
+    int act_out, act_valid_out, weight_out, weight_valid_out, psum_out;
+    explicit NetlistProbe(CycleSim* s, bool os) : sim(s) {
+        act_in = s->input("act_in"), act_valid_in = s->input("act_valid_in"), flush = s->input("flush");
+        weight_in = s->input("weight_in"), weight_valid_in = s->input("weight_valid_in"), psum_in = s->input("psum_in");
+        load = os ? -1 : s->input("load");
+        drain = os ? s->input("drain") : -1;
+        act_out = s->output("act_out"), act_valid_out = s->output("act_valid_out"), weight_out = s->output("weight_out");
+        weight_valid_out = s->output("weight_valid_out"), psum_out = s->output("psum_out");
+    }
+};
+
 template <class Model, bool OS>
-int compare_grid(const Case& k, WeightPort port) {
+int compare_grid(const Case& k, WeightPort port, NetlistProbe* probe = nullptr) {
     const int R = k.rows, C = k.cols;
     const GemmShape s = k.shape;
     std::mt19937_64 rng(k.seed);
@@ -76,6 +95,11 @@ int compare_grid(const Case& k, WeightPort port) {
     int fold = -1, prev_fold = -1, mismatches = 0;
     uint64_t cycle = 0;
 
+    const auto expect = [&](const char* what, int r, int col, int64_t got, int64_t want) {
+        if (got == want) return;
+        if (++mismatches <= 10)
+            ADD_FAILURE() << what << " of PE(" << r << "," << col << ") after cycle " << cycle << ": grid " << got << ", ArrayCore " << want;
+    };
     // One clock edge: inputs from the grid's registers (period before) and the edges' operands
     // (`now`: ArrayCore's registers of the period that begins), controls from the schedule.
     const auto edge = [&](const ArrayCore::CycleInfo* info, const std::vector<Pe>* now) {
@@ -103,6 +127,22 @@ int compare_grid(const Case& k, WeightPort port) {
                 }
                 p.psum = r == 0 ? 0u : grid[at(r - 1, col)]->psum_out;
             }
+        if (probe) {  // the PE in the middle of the grid; its registers show these inputs one step later
+            const PeInputs& p = in[at(R / 2, C / 2)];
+            CycleSim& sim = *probe->sim;
+            sim.set_input(probe->act_in, p.act), sim.set_input(probe->act_valid_in, p.act_valid), sim.set_input(probe->flush, p.flush);
+            sim.set_input(probe->weight_in, p.weight), sim.set_input(probe->weight_valid_in, p.weight_valid);
+            sim.set_input(probe->psum_in, p.psum);
+            if (probe->load >= 0) sim.set_input(probe->load, p.load);
+            if (probe->drain >= 0) sim.set_input(probe->drain, p.drain);
+            sim.step();
+            const Model& m = *grid[at(R / 2, C / 2)];
+            expect("netlist act_out", R / 2, C / 2, static_cast<int64_t>(sim.read_output(probe->act_out)), m.act_out);
+            expect("netlist act_valid_out", R / 2, C / 2, static_cast<int64_t>(sim.read_output(probe->act_valid_out)), m.act_valid_out);
+            expect("netlist weight_out", R / 2, C / 2, static_cast<int64_t>(sim.read_output(probe->weight_out)), m.weight_out);
+            expect("netlist weight_valid_out", R / 2, C / 2, static_cast<int64_t>(sim.read_output(probe->weight_valid_out)), m.weight_valid_out);
+            expect("netlist psum_out", R / 2, C / 2, static_cast<int64_t>(sim.read_output(probe->psum_out)), m.psum_out);
+        }
         for (size_t i = 0; i < grid.size(); ++i) {
             Model& m = *grid[i];
             const PeInputs& p = in[i];
@@ -115,11 +155,6 @@ int compare_grid(const Case& k, WeightPort port) {
             m.clk = 0;
             m.eval();
         }
-    };
-    const auto expect = [&](const char* what, int r, int col, int64_t got, int64_t want) {
-        if (got == want) return;
-        if (++mismatches <= 10)
-            ADD_FAILURE() << what << " of PE(" << r << "," << col << ") after cycle " << cycle << ": grid " << got << ", ArrayCore " << want;
     };
     // The partial-sum registers after an edge: one period behind ArrayCore's psum; during an OS
     // drain the accumulators shift down instead (ArrayCore writes its outputs directly).
@@ -197,11 +232,23 @@ std::vector<Case> cases(uint64_t seed, int count) {
 }
 
 template <class Model, bool OS>
-void check_all(WeightPort port, uint64_t seed, int count) {
+void check_all(WeightPort port, uint64_t seed, int count, const char* netlist_dir = nullptr) {
+    std::unique_ptr<LibertyLibrary> lib;
+    std::unique_ptr<GateNetlist> netlist;
+    if (netlist_dir) {
+        lib = std::make_unique<LibertyLibrary>(LibertyLibrary::read(TESA_TEST_LIBERTY));
+        netlist = std::make_unique<GateNetlist>(GateNetlist::read(std::string(TESA_TEST_SYNTH_DIR) + "/" + netlist_dir + "/netlist.v", *lib));
+    }
     for (const Case& k : cases(seed, count)) {
         SCOPED_TRACE(::testing::Message() << k.rows << "x" << k.cols << " array, M=" << k.shape.m << " N=" << k.shape.n
                                           << " K=" << k.shape.k << ", seed " << k.seed);
-        EXPECT_EQ((compare_grid<Model, OS>(k, port)), 0);
+        std::unique_ptr<CycleSim> sim;
+        std::unique_ptr<NetlistProbe> probe;
+        if (netlist) {
+            sim = std::make_unique<CycleSim>(*netlist);
+            probe = std::make_unique<NetlistProbe>(sim.get(), OS);
+        }
+        EXPECT_EQ((compare_grid<Model, OS>(k, port, probe.get())), 0);
     }
 }
 
@@ -212,6 +259,9 @@ TEST(MacPe, OsRtlEqualsArrayCoreWeightPortB) { check_all<Vmac_pe_os_rtl_b, true>
 // The mapped netlists (cells from the Liberty's functions) behave as the RTL.
 TEST(MacPe, WsNetlistEqualsArrayCore) { check_all<Vmac_pe_ws_net, false>(WeightPort::A, 5, 20); }
 TEST(MacPe, OsNetlistEqualsArrayCore) { check_all<Vmac_pe_os_net, true>(WeightPort::A, 6, 20); }
+// power/cycle_sim.h on the mapped netlist = the Verilated RTL, cycle by cycle.
+TEST(MacPe, ZeroDelaySimOfTheWsNetlistEqualsTheRtl) { check_all<Vmac_pe_ws_rtl_a, false>(WeightPort::A, 7, 30, "mac_pe_ws_w8_a_typ"); }
+TEST(MacPe, ZeroDelaySimOfTheOsNetlistEqualsTheRtl) { check_all<Vmac_pe_os_rtl_a, true>(WeightPort::A, 8, 30, "mac_pe_os_w8_a_typ"); }
 
 }  // namespace
 }  // namespace tesa
