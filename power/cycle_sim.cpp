@@ -27,7 +27,9 @@ std::string where(const GateNetlist& n, const NetlistInstance& inst) {
 
 }  // namespace
 
-CycleSim::CycleSim(const GateNetlist& n, const std::string& clock_port) : netlist_(n) {
+CycleSim::CycleSim(const GateNetlist& n, const std::string& clock_port, int buckets) : netlist_(n) {
+    if (buckets < 1 || buckets > 64) fail("CycleSim: " + std::to_string(buckets) + " activity buckets (1..64)");
+    activity_.resize(static_cast<size_t>(buckets));
     const NetlistPort* clk = n.find_port(clock_port);
     if (!clk || clk->direction != PinDirection::Input || clk->bits.size() != 1)
         fail(n.file() + ": module " + n.module_name() + " has no 1-bit input port '" + clock_port + "' (the clock)");
@@ -130,6 +132,8 @@ CycleSim::CycleSim(const GateNetlist& n, const std::string& clock_port) : netlis
     value_[GateNetlist::kConst1] = 1;
     pending_ = value_;
     // The logic settled on the zero state and zero inputs: where the first period starts from.
+    for (const Flop& f : flops_)
+        if (f.qn >= 0) value_[static_cast<size_t>(f.qn)] = 1;
     for (const Node& nd : nodes_) {
         unsigned idx = 0;
         for (int k = 0; k < nd.n_in; ++k) idx |= static_cast<unsigned>(value_[static_cast<size_t>(nd.in[k])]) << k;
@@ -165,12 +169,14 @@ uint64_t CycleSim::read_output(int port) const {
 }
 
 void CycleSim::reset_activity() {
-    activity_.periods = 0;
-    activity_.toggles.assign(value_.size(), 0);
-    activity_.high.assign(value_.size(), 0);
+    for (SwitchingActivity& a : activity_) {
+        a.periods = 0;
+        a.toggles.assign(value_.size(), 0);
+        a.high.assign(value_.size(), 0);
+    }
 }
 
-void CycleSim::step() {
+void CycleSim::step(int bucket) {
     uint8_t* v = value_.data();
     // The edge: every flip-flop samples the nets of the period before, then all change at once.
     for (size_t i = 0; i < flops_.size(); ++i) {
@@ -194,14 +200,15 @@ void CycleSim::step() {
         for (int k = 0; k < nd.n_in; ++k) idx |= static_cast<unsigned>(v[nd.in[k]]) << k;
         v[nd.out] = static_cast<uint8_t>((nd.table >> idx) & 1u);
     }
-    uint64_t* tg = activity_.toggles.data();
-    uint64_t* hi = activity_.high.data();
+    SwitchingActivity& act = activity_[static_cast<size_t>(bucket)];
+    uint64_t* tg = act.toggles.data();
+    uint64_t* hi = act.high.data();
     const uint8_t* b = previous_.data();
     for (size_t i = 0; i < value_.size(); ++i) {
         tg[i] += v[i] ^ b[i];
         hi[i] += v[i];
     }
-    ++activity_.periods;
+    ++act.periods;
 }
 
 }  // namespace tesa

@@ -35,7 +35,8 @@ struct SwitchingActivity {
 
 class CycleSim {
 public:
-    CycleSim(const GateNetlist& netlist, const std::string& clock_port = "clk");
+    // `buckets`: separate counts, one chosen per period (step), e.g. busy and idle periods.
+    CycleSim(const GateNetlist& netlist, const std::string& clock_port = "clk", int buckets = 1);
 
     // Index of an input port other than the clock (Error naming the port if there is none).
     int input(const std::string& port) const;
@@ -43,10 +44,10 @@ public:
     int input_width(int port) const { return static_cast<int>(inputs_[static_cast<size_t>(port)].bits.size()); }
     // The value an input port takes in the next period: bit i of `bits` drives port bit i.
     void set_input(int port, uint64_t bits);
-    void step();
+    void step(int bucket = 0);
     uint64_t read_output(int port) const;  // settled value of an output port, bit i = port bit i
 
-    const SwitchingActivity& activity() const { return activity_; }
+    const SwitchingActivity& activity(int bucket = 0) const { return activity_[static_cast<size_t>(bucket)]; }
     void reset_activity();  // counts restart; the state stays
 
     const GateNetlist& netlist() const { return netlist_; }
@@ -77,7 +78,7 @@ private:
     std::vector<uint8_t> value_, pending_;  // per net; pending: input port bits for the next period
     std::vector<uint8_t> previous_;         // per net: the values of the period before
     std::vector<uint8_t> next_state_;       // scratch, one per flop
-    SwitchingActivity activity_;
+    std::vector<SwitchingActivity> activity_;
 };
 
 }  // namespace tesa

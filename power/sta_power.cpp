@@ -275,8 +275,14 @@ StaPowerResult sta_power(const StaPowerOptions& o, const GateNetlist& n, const S
                     t << "set_input_transition -rise " << num(s->second.first) << " [get_ports " << port << "]\n"
                       << "set_input_transition -fall " << num(s->second.second) << " [get_ports " << port << "]\n";
                 const double rate = q_net >= 0 ? act.rate(q_net) : act.rate(pc.net) * scale[i];
-                t << "set_power_activity -input_ports [get_ports " << port << "] -activity " << num(rate) << " -duty "
-                  << num(clamp01(act.duty(pc.net))) << "\n";
+                // A net that toggles r times per period is high at least r/2 of the periods and low
+                // as long; counts split by period (busy / idle) can break that. And a duty of exactly
+                // 0 or 1 (a constant input) makes OpenSTA's XOR rule (each input's rate weighted by
+                // the duties) give a toggling output the rate 0, which no scaling can lift; 1e-3
+                // away from 0 and 1 changes the state weights of the cell's leakage by as much.
+                const double half = std::min(0.5, std::max(1e-3, act.rate(pc.net) / 2));
+                const double duty = std::min(1 - half, std::max(half, clamp01(act.duty(pc.net))));
+                t << "set_power_activity -input_ports [get_ports " << port << "] -activity " << num(rate) << " -duty " << num(duty) << "\n";
             }
         }
         t << report_of("*");

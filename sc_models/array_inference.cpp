@@ -9,23 +9,29 @@
 
 namespace tesa {
 
+GemmShape array_operands(const GemmView& v, std::vector<int8_t>& a, std::vector<int8_t>& b) {
+    const int M = v.positions, K = v.fan_in, N = v.outs;
+    a.resize(static_cast<size_t>(M) * static_cast<size_t>(K));
+    b.resize(static_cast<size_t>(K) * static_cast<size_t>(N));
+    for (int k = 0; k < K; ++k) {
+        const int8_t* xr = v.x + static_cast<size_t>(k) * static_cast<size_t>(M);
+        for (int m = 0; m < M; ++m) a[static_cast<size_t>(m) * static_cast<size_t>(K) + static_cast<size_t>(k)] = xr[m];
+        for (int n = 0; n < N; ++n)
+            b[static_cast<size_t>(k) * static_cast<size_t>(N) + static_cast<size_t>(n)] = v.weight[static_cast<size_t>(n) * static_cast<size_t>(K) + static_cast<size_t>(k)];
+    }
+    return {M, N, K};
+}
+
 ArrayMul::ArrayMul(const ArrayInferenceOptions& o, MultiplierBackend backend) : o_(o), core_(o.rows, o.cols, std::move(backend)) {}
 
 void ArrayMul::correct(const GemmView& v) {
     if (v.extras)
         fail("layer " + std::to_string(v.layer) + " is weight-distributed: the array inference runs plain networks; WD networks run mapped by the compiler (tesa run)");
-    const int M = v.positions, K = v.fan_in, N = v.outs;
-    a_.resize(static_cast<size_t>(M) * static_cast<size_t>(K));
-    b_.resize(static_cast<size_t>(K) * static_cast<size_t>(N));
+    const GemmShape shape = array_operands(v, a_, b_);
+    const int M = shape.m, N = shape.n;
     c_.resize(static_cast<size_t>(M) * static_cast<size_t>(N));
-    for (int k = 0; k < K; ++k) {
-        const int8_t* xr = v.x + static_cast<size_t>(k) * static_cast<size_t>(M);
-        for (int m = 0; m < M; ++m) a_[static_cast<size_t>(m) * static_cast<size_t>(K) + static_cast<size_t>(k)] = xr[m];
-        for (int n = 0; n < N; ++n)
-            b_[static_cast<size_t>(k) * static_cast<size_t>(N) + static_cast<size_t>(n)] = v.weight[static_cast<size_t>(n) * static_cast<size_t>(K) + static_cast<size_t>(k)];
-    }
     GemmJob job;
-    job.shape = {M, N, K};
+    job.shape = shape;
     job.a = a_.data();
     job.b = b_.data();
     job.c = c_.data();

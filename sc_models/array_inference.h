@@ -25,6 +25,10 @@ struct ArrayInferenceOptions {
     int threads = 0;  // 0: all cores
 };
 
+// A layer's GEMM in the array's operand layout: a = M x K activations (positions x fan-in), b =
+// K x N weights (fan-in x output channels); returns the shape.
+GemmShape array_operands(const GemmView& v, std::vector<int8_t>& a, std::vector<int8_t>& b);
+
 // The engine policy (MulMode::Corrections). Call start_image before each forward pass.
 class ArrayMul {
 public:

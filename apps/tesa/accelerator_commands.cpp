@@ -16,6 +16,7 @@ const std::vector<Command>& accelerator_commands() {
         all.insert(all.end() - 1, make_gemm_command());  // before `version`
         all.insert(all.end() - 1, make_array_study_command());
         all.insert(all.end() - 1, make_run_command());
+        all.insert(all.end() - 1, make_power_command());
         return all;
     }();
     return commands;

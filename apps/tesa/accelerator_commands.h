@@ -24,6 +24,7 @@ std::shared_ptr<const CosimModels> cosim_models_for(const po::variables_map& vm,
 // demand): one line, "PE ... um^2; RxC array of PEs ... um^2 (... mm^2)".
 std::string pe_area_line(const po::variables_map& vm, Dataflow dataflow, WeightPort port, int rows, int cols);
 Command make_gemm_command();
+Command make_power_command();
 Command make_array_study_command();
 
 struct ArrayStudyOptions {

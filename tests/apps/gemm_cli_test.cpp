@@ -167,3 +167,35 @@ TEST(GemmCli, BadInputIsReported) {
 }
 
 }  // namespace
+
+// `tesa power`: energy per busy / idle PE-cycle and per MAC of a random GEMM, next to Horowitz's
+// figures, and the options that do not go together.
+TEST(PowerCli, ReportsEnergyPerPeCycleAndPerMac) {
+    CliRun r = run_tesa({"power", "--array", "4x4", "--m", "8", "--n", "4", "--k", "6", "--sample-pes", "3", "--dataflow", "os", "--out",
+                         shared_out()},
+                        &tesa::cli::accelerator_commands());
+    ASSERT_EQ(r.code, 0) << r.err;
+    std::smatch mt;
+    ASSERT_TRUE(std::regex_search(r.out, mt, std::regex(R"(busy +([0-9.]+) pJ per PE-cycle)"))) << r.out;
+    const double busy = std::stod(mt[1]);
+    ASSERT_TRUE(std::regex_search(r.out, mt, std::regex(R"(idle +([0-9.]+) pJ per PE-cycle)"))) << r.out;
+    const double idle = std::stod(mt[1]);
+    EXPECT_GT(busy, idle);
+    EXPECT_GT(idle, 0);
+    ASSERT_TRUE(std::regex_search(r.out, mt, std::regex(R"(([0-9.]+) pJ per MAC)"))) << r.out;
+    EXPECT_GT(std::stod(mt[1]), busy) << "idle PE-cycles add to the energy per MAC";
+    EXPECT_TRUE(contains(r.out, "mac_pe_os")) << r.out;
+    EXPECT_TRUE(contains(r.out, "Horowitz")) << r.out;
+    EXPECT_TRUE(contains(r.out, "3 of the 16 PEs with MACs")) << r.out;
+
+    const auto fails = [](std::vector<std::string> args, const std::string& msg) {
+        args.insert(args.begin(), "power");
+        CliRun b = run_tesa(args, &tesa::cli::accelerator_commands());
+        EXPECT_NE(b.code, 0);
+        EXPECT_TRUE(contains(b.err, msg)) << b.err;
+    };
+    fails({"--layer", "2", "--out", shared_out()}, "--layer needs --network");
+    fails({"--network", "lenet5-mnist", "--m", "4", "--out", shared_out()}, "does not go with --network");
+    fails({"--voltage", "1.0", "--out", shared_out()}, "not modelled yet");
+    fails({"--sample-pes", "0", "--out", shared_out()}, "sample-pes");
+}

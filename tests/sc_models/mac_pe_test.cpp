@@ -11,6 +11,9 @@
 #include "rtl/gate_netlist.h"
 #include "rtl/liberty_library.h"
 #include "sc_models/array_core.h"
+#include "sc_models/pe_energy.h"
+#include "sc_models/pe_stimulus.h"
+#include "test_util.h"
 
 #include "Vmac_pe_os_net.h"
 #include "Vmac_pe_os_rtl_a.h"
@@ -27,11 +30,6 @@
 
 namespace tesa {
 namespace {
-
-struct PeInputs {
-    uint8_t act = 0, act_valid = 0, weight = 0, weight_valid = 0, flush = 0, load = 0, drain = 0;
-    uint32_t psum = 0;
-};
 
 struct Case {
     int rows, cols;
@@ -94,6 +92,13 @@ int compare_grid(const Case& k, WeightPort port, NetlistProbe* probe = nullptr) 
     const int k_folds = (s.k + R - 1) / R, n_folds = (s.n + C - 1) / C;
     int fold = -1, prev_fold = -1, mismatches = 0;
     uint64_t cycle = 0;
+    PeStimulus stimulus(core, job.dataflow);  // must decode the same inputs as the grid's wiring
+    const auto same_inputs = [&] {
+        for (int r = 0; r < R; ++r)
+            for (int col = 0; col < C; ++col)
+                if (!(stimulus.at(r, col) == in[static_cast<size_t>(r * C + col)]) && ++mismatches <= 10)
+                    ADD_FAILURE() << "PeStimulus differs from the grid's inputs at PE(" << r << "," << col << "), cycle " << cycle;
+    };
 
     const auto expect = [&](const char* what, int r, int col, int64_t got, int64_t want) {
         if (got == want) return;
@@ -196,6 +201,8 @@ int compare_grid(const Case& k, WeightPort port, NetlistProbe* probe = nullptr) 
         for (int r = 0; r < R; ++r)
             for (int col = 0; col < C; ++col) now[at(r, col)] = core.pe(r, col);
         edge(&info, &now);
+        stimulus.after_step();
+        same_inputs();
         for (int r = 0; r < R; ++r)
             for (int col = 0; col < C; ++col) {
                 const Pe& p = now[at(r, col)];
@@ -215,6 +222,8 @@ int compare_grid(const Case& k, WeightPort port, NetlistProbe* probe = nullptr) 
         ++cycle;
     }
     edge(nullptr, nullptr);  // the last period's partial sums reach their registers
+    stimulus.final_edge();
+    same_inputs();
     check_psum();
     collect();
     EXPECT_EQ(c, c_exact) << "ArrayCore's GEMM";
@@ -262,6 +271,55 @@ TEST(MacPe, OsNetlistEqualsArrayCore) { check_all<Vmac_pe_os_net, true>(WeightPo
 // power/cycle_sim.h on the mapped netlist = the Verilated RTL, cycle by cycle.
 TEST(MacPe, ZeroDelaySimOfTheWsNetlistEqualsTheRtl) { check_all<Vmac_pe_ws_rtl_a, false>(WeightPort::A, 7, 30, "mac_pe_ws_w8_a_typ"); }
 TEST(MacPe, ZeroDelaySimOfTheOsNetlistEqualsTheRtl) { check_all<Vmac_pe_os_rtl_a, true>(WeightPort::A, 8, 30, "mac_pe_os_w8_a_typ"); }
+
+}  // namespace
+}  // namespace tesa
+
+namespace tesa {
+namespace {
+
+// Energy of a GEMM from the PE netlist's activity (sc_models/pe_energy.h): consistent sums, the
+// same bits for the same seed, and data that toggles less costs less.
+TEST(PeEnergy, BusyCyclesCostMoreThanIdleOnesAndQuietDataLess) {
+    const test::TempDir dir;
+    const auto measure = [&](const std::string& work, bool zeros, uint64_t seed) {
+        const GemmShape s{12, 6, 10};
+        std::mt19937_64 rng(7);
+        std::vector<int8_t> a(static_cast<size_t>(s.m * s.k)), b(static_cast<size_t>(s.k * s.n));
+        for (auto& x : a) x = zeros ? 0 : static_cast<int8_t>(rng());
+        for (auto& x : b) x = static_cast<int8_t>(rng());
+        GemmJob job;
+        job.shape = s;
+        job.a = a.data();
+        job.b = b.data();
+        PeEnergyOptions o;
+        o.rows = 4, o.cols = 4, o.sample_pes = 5, o.seed = seed;
+        o.netlist = std::string(TESA_TEST_SYNTH_DIR) + "/mac_pe_ws_w8_a_typ/netlist.v";
+        o.sta.liberty = TESA_TEST_LIBERTY;
+        o.sta.clock_period_ps = 1250;
+        o.sta.work_dir = dir.path / work;
+        return measure_pe_energy(job, o);
+    };
+    const PeEnergyResult r = measure("random", false, 1);
+    EXPECT_EQ(r.stats.busy_pe_cycles, 12u * 6u * 10u);
+    EXPECT_EQ(r.sampled_pes, 5);
+    EXPECT_EQ(r.sampled_busy + r.sampled_idle, 5 * r.stats.cycles) << "every cycle of every sampled PE is counted once";
+    EXPECT_GT(r.energy_busy_pj, r.energy_idle_pj);
+    EXPECT_GT(r.energy_idle_pj, r.busy.power.leakage * 1250e-12 * 1e12);
+    const double busy = static_cast<double>(r.stats.busy_pe_cycles), idle = static_cast<double>(r.stats.pe_cycles) - busy;
+    EXPECT_NEAR(r.energy_job_pj, busy * r.energy_busy_pj + idle * r.energy_idle_pj, 1e-9 * r.energy_job_pj);
+    EXPECT_NEAR(r.energy_per_mac_pj, r.energy_job_pj / busy, 1e-12);
+    EXPECT_GT(r.toggles_busy.mean, r.toggles_idle.mean);
+    EXPECT_GT(r.toggles_busy.half_width, 0);
+    EXPECT_LT(r.busy.max_rate_error, 2e-3) << r.busy.worst_pin;
+
+    const PeEnergyResult again = measure("again", false, 1);
+    EXPECT_EQ(again.energy_busy_pj, r.energy_busy_pj) << "same seed, same bits";
+    EXPECT_EQ(again.toggles_busy.mean, r.toggles_busy.mean);
+    const PeEnergyResult quiet = measure("quiet", true, 1);
+    EXPECT_LT(quiet.toggles_busy.mean, r.toggles_busy.mean);
+    EXPECT_LT(quiet.energy_busy_pj, r.energy_busy_pj);
+}
 
 }  // namespace
 }  // namespace tesa

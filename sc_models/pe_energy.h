@@ -1,0 +1,54 @@
+// pe_energy.h -- energy per busy and per idle PE-cycle, and per MAC, of a GEMM on the systolic
+// array: the PE netlist (rtl/mac_pe.v, Yosys on Nangate45) simulated cycle by cycle on the operand
+// streams its PEs really see (PeStimulus over ArrayCore), its switching activity split by whether
+// the PE was busy in the period, and the power of each split computed by OpenSTA from the Liberty
+// (power/sta_power.h).
+//
+// Sampling. `sample_pes` of the PEs that do at least one MAC of the GEMM, drawn without
+// replacement from the seed (all of them when there are no more), each simulated over every cycle
+// of the GEMM (the PEs the GEMM leaves unused have idle cycles only, estimated from the sampled
+// PEs' idle cycles); the activity of
+// the sampled PEs is pooled for OpenSTA. The spread between PEs is reported as the mean and a 95%
+// confidence interval (Student t over the sampled PEs) of the toggles per busy and per idle
+// period, summed over the PE's nets. Zero-delay activity: no glitches (the timed simulation adds
+// them; power/cycle_sim.h).
+//
+// Energy of the job = busy PE-cycles x E_busy + idle PE-cycles x E_idle over the whole array;
+// per MAC = that / MACs (every busy PE-cycle is one MAC).
+#pragma once
+
+#include "power/sta_power.h"
+#include "sc_models/gemm.h"
+
+#include <filesystem>
+#include <string>
+
+namespace tesa {
+
+struct PeEnergyOptions {
+    int rows = 16, cols = 16;
+    int sample_pes = 8;
+    uint64_t seed = 1;
+    std::filesystem::path netlist;  // the PE synthesized for the job's dataflow and weight port
+    StaPowerOptions sta;            // liberty, work_dir, clock_period_ps (netlist set from above)
+};
+
+struct MeanInterval {
+    double mean = 0, half_width = 0;  // 95% confidence interval: mean +- half_width
+    int n = 0;
+};
+
+struct PeEnergyResult {
+    GemmStats stats;                 // the whole array's
+    int sampled_pes = 0, used_pes = 0;  // used: PEs with at least one MAC
+    uint64_t sampled_busy = 0, sampled_idle = 0;  // PE-cycles simulated
+    MeanInterval toggles_busy, toggles_idle;      // per period, summed over the PE's nets
+    StaPowerResult busy, idle;       // OpenSTA on the pooled activity
+    double energy_busy_pj = 0, energy_idle_pj = 0;  // per PE-cycle
+    double energy_job_pj = 0, energy_per_mac_pj = 0;
+};
+
+// Runs `job` (operands as given; exact products) and measures. Throws Error naming the problem.
+PeEnergyResult measure_pe_energy(const GemmJob& job, const PeEnergyOptions& options);
+
+}  // namespace tesa
