@@ -4,6 +4,7 @@
 #include "common/error.h"
 #include "common/rng.h"
 #include "power/cycle_sim.h"
+#include "power/saif_file.h"
 #include "rtl/liberty_library.h"
 #include "sc_models/pe_stimulus.h"
 #include "timing/transition_table.h"
@@ -153,11 +154,13 @@ PeEnergyResult measure_pe_energy(const GemmJob& job_in, const PeEnergyOptions& o
     if (busy.periods) {
         so.work_dir = work / "busy";
         res.busy = sta_power(so, netlist, busy);
+        write_saif(so.work_dir / "activity.saif", netlist, busy, o.sta.clock_period_ps);
         res.energy_busy_pj = res.busy.energy_per_period() * 1e12;
     }
     if (idle.periods) {
         so.work_dir = work / "idle";
         res.idle = sta_power(so, netlist, idle);
+        write_saif(so.work_dir / "activity.saif", netlist, idle, o.sta.clock_period_ps);
         res.energy_idle_pj = res.idle.energy_per_period() * 1e12;
     }
     const double busy_cycles = static_cast<double>(res.stats.busy_pe_cycles);

@@ -13,6 +13,9 @@
 // period, summed over the PE's nets. Zero-delay activity: no glitches (the timed simulation adds
 // them; power/cycle_sim.h).
 //
+// The pooled activities are also written as SAIF (power/saif_file.h): <work_dir>/{busy,idle}/
+// activity.saif, beside OpenSTA's scripts and logs.
+//
 // Energy of the job = busy PE-cycles x E_busy + idle PE-cycles x E_idle over the whole array;
 // per MAC = that / MACs (every busy PE-cycle is one MAC).
 #pragma once

@@ -143,7 +143,7 @@ int run_power(const po::variables_map& vm, Context& ctx) {
                   kHorowitzMul8Pj, kHorowitzAdd8Pj, r.energy_per_mac_pj / (kHorowitzMul8Pj + kHorowitzAdd8Pj),
                   r.energy_busy_pj / (kHorowitzMul8Pj + kHorowitzAdd8Pj));
     ctx.out << buf;
-    std::snprintf(buf, sizeof buf, "results     %s (OpenSTA scripts and logs), %.1f s\n", eo.sta.work_dir.string().c_str(), secs);
+    std::snprintf(buf, sizeof buf, "results     %s (busy/ and idle/: OpenSTA scripts and logs, activity.saif), %.1f s\n", eo.sta.work_dir.string().c_str(), secs);
     ctx.out << buf;
     return 0;
 }

@@ -1,6 +1,8 @@
 // Power by OpenSTA from per-net rates (power/sta_power.h) and the zero-delay activity simulator
 // (power/cycle_sim.h), on the PE netlist (rtl/mac_pe.v) synthesized at configure time.
 #include "power/cycle_sim.h"
+#include "power/saif_file.h"
+#include "common/file_util.h"
 #include "power/sta_power.h"
 #include "rtl/gate_netlist.h"
 #include "rtl/liberty_library.h"
@@ -48,6 +50,25 @@ TEST(CycleSim, ToggleFlipFlopCountsOneTransitionPerPeriod) {
     const int qn = n.find_port("q")->bits[0];
     EXPECT_EQ(a.toggles[static_cast<size_t>(qn)], 100u);
     EXPECT_DOUBLE_EQ(a.duty(qn), 0.5);
+}
+
+TEST(Saif, HoldsEveryNetsTimesAtZeroAndOneAndItsToggles) {
+    const GateNetlist n = GateNetlist::parse(
+        "module t(clk, q);\n  input clk;\n  output q;\n  wire \\d.x[0] ;\n"
+        "  DFF_X1 r (.CK(clk), .D(\\d.x[0] ), .Q(q), .QN());\n  INV_X1 i (.A(q), .ZN(\\d.x[0] ));\nendmodule\n",
+        "t.v", typ_lib());
+    CycleSim sim(n);
+    for (int k = 0; k < 1000; ++k) sim.step();
+    const test::TempDir dir;
+    write_saif(dir.path / "t.saif", n, sim.activity(), 1000);
+    const std::string saif = read_file(dir.path / "t.saif");
+    EXPECT_NE(saif.find("(DESIGN \"t\")"), std::string::npos) << saif;
+    EXPECT_NE(saif.find("(DURATION 1000000)"), std::string::npos) << saif;
+    EXPECT_NE(saif.find("(q (T0 500000) (T1 500000) (TX 0) (TC 1000) (IG 0))"), std::string::npos) << saif;
+    EXPECT_NE(saif.find("(d\\.x\\[0\\] (T0 500000) (T1 500000) (TX 0) (TC 1000) (IG 0))"), std::string::npos) << saif;
+    EXPECT_EQ(saif_identifier("psum_out[9]"), "psum_out\\[9\\]");
+    SwitchingActivity wrong;
+    test::expect_error([&] { write_saif(dir.path / "w.saif", n, wrong, 1000); }, {"w.saif", "nets"});
 }
 
 TEST(CycleSim, UnsupportedCellsAndLoopsAreNamed) {
