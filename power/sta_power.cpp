@@ -229,6 +229,7 @@ StaPowerResult sta_power(const StaPowerOptions& o, const GateNetlist& n, const S
     if (act.toggles.size() != static_cast<size_t>(n.net_count()) || act.periods == 0)
         fail("switching activity of " + std::to_string(act.toggles.size()) + " nets over " + std::to_string(act.periods) +
              " periods does not fit " + o.netlist.string() + " (" + std::to_string(n.net_count()) + " nets)");
+    const FileLock lock(o.work_dir.string() + ".lock");  // one process per work directory
     StagingDir stage(o.work_dir);
     prepare(o, n, stage.path());
     write_file_atomic(stage.path() / "islands.v", islands_verilog(n, o));
@@ -326,6 +327,7 @@ StaPowerResult sta_power(const StaPowerOptions& o, const GateNetlist& n, const S
 
 StaPowerResult sta_power_global(const StaPowerOptions& o, const GateNetlist& n, double rate, double duty) {
     check_options(o, n);
+    const FileLock lock(o.work_dir.string() + ".lock");
     StagingDir stage(o.work_dir);
     prepare(o, n, stage.path());
     const std::string tcl = script_head(o, kBench, "bench.v") + "set_power_activity -global -activity " + num(rate) + " -duty " + num(duty) + "\n" +
