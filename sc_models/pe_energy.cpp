@@ -5,6 +5,7 @@
 #include "common/rng.h"
 #include "power/cycle_sim.h"
 #include "power/saif_file.h"
+#include "power/voltage_energy.h"
 #include "rtl/liberty_library.h"
 #include "sc_models/pe_stimulus.h"
 #include "timing/transition_table.h"
@@ -68,6 +69,16 @@ PeEnergyResult measure_pe_energy(const GemmJob& job_in, const PeEnergyOptions& o
     if (netlist.module_name() != (os ? "mac_pe_os" : "mac_pe_ws"))
         fail(o.netlist.string() + ": module " + netlist.module_name() + " is not the " + dataflow_name(job_in.dataflow) + " PE");
 
+    if (o.voltage) {  // the range first: before any simulation or OpenSTA run
+        double lo = 1e9, hi = 0;
+        for (const auto& c : o.voltage->corners) {
+            const double v = LibertyLibrary::read(c.second).nom_voltage();
+            lo = std::min(lo, v), hi = std::max(hi, v);
+        }
+        if (!(o.voltage->volts >= lo - 1e-9 && o.voltage->volts <= hi + 1e-9))
+            fail("--voltage " + std::to_string(o.voltage->volts) + ": the energy model is valid between the corners' supplies, " +
+                 std::to_string(lo) + " .. " + std::to_string(hi) + " V");
+    }
     auto clean = std::make_shared<TransitionTable>();
     clean->offsets.assign((1u << 16) + 1, 0);
     ArrayCore core(o.rows, o.cols, MultiplierBackend::fast(clean));
@@ -162,6 +173,28 @@ PeEnergyResult measure_pe_energy(const GemmJob& job_in, const PeEnergyOptions& o
         res.idle = sta_power(so, netlist, idle);
         write_saif(so.work_dir / "activity.saif", netlist, idle, o.sta.clock_period_ps);
         res.energy_idle_pj = res.idle.energy_per_period() * 1e12;
+    }
+    res.volts = lib.nom_voltage();
+    if (o.voltage) {
+        // Each bucket's power at the three corners; the options' Liberty is the reference.
+        const auto scaled = [&](const SwitchingActivity& act, const StaPowerResult& ref, const char* bucket, bool busy_bucket) {
+            std::array<CornerPower, 3> cp;
+            CornerPower r{"reference", lib.nom_voltage(), ref.power.internal + ref.power.switching, ref.power.leakage, ref.period_ps};
+            for (size_t k = 0; k < 3; ++k) {
+                const auto& [name, liberty] = o.voltage->corners[k];
+                StaPowerOptions c = so;
+                c.liberty = liberty;
+                c.work_dir = work / (std::string(bucket) + "_" + name);
+                const StaPowerResult p = sta_power(c, netlist, act);
+                cp[k] = {name, LibertyLibrary::read(liberty).nom_voltage(), p.power.internal + p.power.switching, p.power.leakage, p.period_ps};
+                if (busy_bucket) res.corner_leakage_busy_w[k] = p.power.leakage, res.corner_volts[k] = cp[k].volts;
+            }
+            return VoltageEnergyModel(r, cp).energy_pj(o.voltage->volts, o.sta.clock_period_ps);
+        };
+        if (busy.periods) res.energy_busy_pj = scaled(busy, res.busy, "busy", true);
+        if (idle.periods) res.energy_idle_pj = scaled(idle, res.idle, "idle", false);
+        res.volts = o.voltage->volts;
+        res.scaled = true;
     }
     const double busy_cycles = static_cast<double>(res.stats.busy_pe_cycles);
     const double idle_cycles = static_cast<double>(res.stats.pe_cycles - res.stats.busy_pe_cycles);

@@ -23,10 +23,21 @@
 #include "power/sta_power.h"
 #include "sc_models/gemm.h"
 
+#include <array>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <utility>
 
 namespace tesa {
+
+// Energy at a supply voltage between the corners (power/voltage_energy.h): the dynamic energy of
+// the options' Liberty scaled by (V / V_corner)^2, leakage interpolated over the three corners,
+// each corner's leakage computed by OpenSTA for the same activity.
+struct VoltageScaling {
+    double volts = 0;
+    std::array<std::pair<std::string, std::filesystem::path>, 3> corners;  // name, Liberty
+};
 
 struct PeEnergyOptions {
     int rows = 16, cols = 16;
@@ -34,6 +45,7 @@ struct PeEnergyOptions {
     uint64_t seed = 1;
     std::filesystem::path netlist;  // the PE synthesized for the job's dataflow and weight port
     StaPowerOptions sta;            // liberty, work_dir, clock_period_ps (netlist set from above)
+    std::optional<VoltageScaling> voltage;
 };
 
 struct MeanInterval {
@@ -47,7 +59,10 @@ struct PeEnergyResult {
     uint64_t sampled_busy = 0, sampled_idle = 0;  // PE-cycles simulated
     MeanInterval toggles_busy, toggles_idle;      // per period, summed over the PE's nets
     StaPowerResult busy, idle;       // OpenSTA on the pooled activity
-    double energy_busy_pj = 0, energy_idle_pj = 0;  // per PE-cycle
+    double energy_busy_pj = 0, energy_idle_pj = 0;  // per PE-cycle (at `volts` when scaled)
+    double volts = 0;                // the supply the energies are at
+    bool scaled = false;             // by the voltage model, from the corners
+    std::array<double, 3> corner_leakage_busy_w{}, corner_volts{};  // with a VoltageScaling
     double energy_job_pj = 0, energy_per_mac_pj = 0;
 };
 

@@ -48,7 +48,6 @@ int run_power(const po::variables_map& vm, Context& ctx) {
     GemmJob job;
     job.dataflow = parse_dataflow(vm["dataflow"].as<std::string>());
     job.weight_port = parse_weight_port(vm["weight-port"].as<std::string>());
-    if (vm.count("voltage")) fail("--voltage: tesa power reports the corner's own supply; energy at other voltages is not modelled yet");
 
     // The operands: one layer of a network on one test image, or random INT8 matrices.
     std::vector<int8_t> a, b;
@@ -104,6 +103,15 @@ int run_power(const po::variables_map& vm, Context& ctx) {
     char dir[160];
     std::snprintf(dir, sizeof dir, "%s_%s_%dx%d_T%.1f", pe_dir_name(d).c_str(), setup.corner_name.c_str(), eo.rows, eo.cols, pt.point.clock_ps);
     eo.sta.work_dir = out / "power" / dir;
+    if (vm.count("voltage")) {
+        VoltageScaling v;
+        v.volts = vm["voltage"].as<double>();
+        v.corners = {{{"slow", pdk / "nangate45_slow.lib.gz"}, {"typ", pdk / "nangate45_typ.lib.gz"}, {"fast", pdk / "nangate45_fast.lib.gz"}}};
+        eo.voltage = v;
+        char vdir[40];
+        std::snprintf(vdir, sizeof vdir, "_V%.3f", v.volts);
+        eo.sta.work_dir += vdir;
+    }
     const PeEnergyResult r = measure_pe_energy(job, eo);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
@@ -134,6 +142,14 @@ int run_power(const po::variables_map& vm, Context& ctx) {
     };
     if (r.sampled_busy) line("busy", r.busy, r.energy_busy_pj);
     if (r.sampled_idle) line("idle", r.idle, r.energy_idle_pj);
+    if (r.scaled) {
+        std::snprintf(buf, sizeof buf,
+                      "voltage     %.3f V: energies above scaled from the %s corner (dynamic x (V/%.2f)^2; its breakdown is at %.2f V), "
+                      "leakage interpolated over the corners (busy: %.2f uW at %.2f V, %.2f uW at %.2f V, %.2f uW at %.2f V)\n",
+                      r.volts, setup.corner_name.c_str(), pt.point.nominal_voltage, pt.point.nominal_voltage, r.corner_leakage_busy_w[0] * 1e6,
+                      r.corner_volts[0], r.corner_leakage_busy_w[1] * 1e6, r.corner_volts[1], r.corner_leakage_busy_w[2] * 1e6, r.corner_volts[2]);
+        ctx.out << buf;
+    }
     std::snprintf(buf, sizeof buf, "energy      %.3f nJ for the GEMM, %.4f pJ per MAC (array PEs only: no SRAM, DRAM or clock tree)\n",
                   r.energy_job_pj * 1e-3, r.energy_per_mac_pj);
     ctx.out << buf;
@@ -162,7 +178,9 @@ Command make_power_command() {
         "PE-cycles goes to OpenSTA per pin (power/sta_power.h), whose report_power gives internal,\n"
         "switching and leakage power at the clock of the operating point (--clock-scale of OpenSTA's\n"
         "min period of the multiplier, --clock-ps or --frequency-mhz; --corner). Prints energy per busy\n"
-        "and idle PE-cycle, for the GEMM and per MAC, next to Horowitz's 45 nm figures.";
+        "and idle PE-cycle, for the GEMM and per MAC, next to Horowitz's 45 nm figures. --voltage V (between\n"
+        "the corners' 0.95 and 1.25 V): dynamic energy of --corner scaled by (V / V_corner)^2, leakage\n"
+        "interpolated over the three corners (power/voltage_energy.h).";
     c.add_options = [](po::options_description& d) {
         d.add_options()("array", po::value<std::string>()->default_value("16x16")->value_name("RxC"), "PE rows x columns")
             ("dataflow", po::value<std::string>()->default_value("ws")->value_name("ws|os"), "weight- or output-stationary")

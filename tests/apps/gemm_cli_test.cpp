@@ -196,6 +196,6 @@ TEST(PowerCli, ReportsEnergyPerPeCycleAndPerMac) {
     };
     fails({"--layer", "2", "--out", shared_out()}, "--layer needs --network");
     fails({"--network", "lenet5-mnist", "--m", "4", "--out", shared_out()}, "does not go with --network");
-    fails({"--voltage", "1.0", "--out", shared_out()}, "not modelled yet");
+    fails({"--voltage", "0.9", "--out", shared_out()}, "outside [0.95, 1.25] V");
     fails({"--sample-pes", "0", "--out", shared_out()}, "sample-pes");
 }

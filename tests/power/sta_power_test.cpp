@@ -2,6 +2,7 @@
 // (power/cycle_sim.h), on the PE netlist (rtl/mac_pe.v) synthesized at configure time.
 #include "power/cycle_sim.h"
 #include "power/saif_file.h"
+#include "power/voltage_energy.h"
 #include "common/file_util.h"
 #include "power/sta_power.h"
 #include "rtl/gate_netlist.h"
@@ -69,6 +70,26 @@ TEST(Saif, HoldsEveryNetsTimesAtZeroAndOneAndItsToggles) {
     EXPECT_EQ(saif_identifier("psum_out[9]"), "psum_out\\[9\\]");
     SwitchingActivity wrong;
     test::expect_error([&] { write_saif(dir.path / "w.saif", n, wrong, 1000); }, {"w.saif", "nets"});
+}
+
+// The voltage model goes through its corners: dynamic energy x (V / V_ref)^2, leakage exactly at
+// each corner and in between them; outside the corners' range it refuses.
+TEST(VoltageEnergy, ScalesDynamicEnergyAndInterpolatesLeakageThroughTheCorners) {
+    const CornerPower typ{"typ", 1.10, 1e-3, 17e-6, 1250};
+    const std::array<CornerPower, 3> corners{{{"slow", 0.95, 0, 11e-6, 4000}, typ, {"fast", 1.25, 0, 58e-6, 700}}};
+    const VoltageEnergyModel m(typ, corners);
+    EXPECT_NEAR(m.dynamic_pj(1.10), 1e-3 * 1250, 1e-12);
+    EXPECT_NEAR(m.dynamic_pj(1.00), 1.25 * (1.0 / 1.1) * (1.0 / 1.1), 1e-12);
+    for (const CornerPower& c : corners) EXPECT_NEAR(m.leakage_w(c.volts), c.leakage_w, 1e-9 * c.leakage_w) << c.corner;
+    EXPECT_GT(m.leakage_w(1.0), 11e-6);
+    EXPECT_LT(m.leakage_w(1.0), 17e-6);
+    EXPECT_NEAR(m.energy_pj(1.0, 2000), m.dynamic_pj(1.0) + m.leakage_w(1.0) * 2000, 1e-12);
+    EXPECT_DOUBLE_EQ(m.min_volts(), 0.95);
+    EXPECT_DOUBLE_EQ(m.max_volts(), 1.25);
+    test::expect_error([&] { m.energy_pj(0.9, 1000); }, {"0.900 V is outside", "0.950 .. 1.250 V"});
+    test::expect_error([&] { m.dynamic_pj(1.3); }, {"outside"});
+    const std::array<CornerPower, 3> same{{{"a", 1.1, 0, 1e-6, 1}, {"b", 1.1, 0, 2e-6, 1}, {"c", 1.2, 0, 3e-6, 1}}};
+    test::expect_error([&] { VoltageEnergyModel bad(typ, same); }, {"same voltage"});
 }
 
 TEST(CycleSim, UnsupportedCellsAndLoopsAreNamed) {

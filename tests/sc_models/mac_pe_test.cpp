@@ -321,5 +321,45 @@ TEST(PeEnergy, BusyCyclesCostMoreThanIdleOnesAndQuietDataLess) {
     EXPECT_LT(quiet.energy_busy_pj, r.energy_busy_pj);
 }
 
+// The voltage model at the typical corner's own supply gives the corner's energies; lower
+// supplies cost less.
+TEST(PeEnergy, VoltageScalingMeetsTheCornerAtItsVoltage) {
+    const test::TempDir dir;
+    const GemmShape s{8, 4, 6};
+    std::mt19937_64 rng(3);
+    std::vector<int8_t> a(static_cast<size_t>(s.m * s.k)), b(static_cast<size_t>(s.k * s.n));
+    for (auto& x : a) x = static_cast<int8_t>(rng());
+    for (auto& x : b) x = static_cast<int8_t>(rng());
+    GemmJob job;
+    job.shape = s;
+    job.a = a.data();
+    job.b = b.data();
+    PeEnergyOptions o;
+    o.rows = 3, o.cols = 3, o.sample_pes = 3;
+    o.netlist = std::string(TESA_TEST_SYNTH_DIR) + "/mac_pe_ws_w8_a_typ/netlist.v";
+    o.sta.liberty = TESA_TEST_LIBERTY;
+    o.sta.liberty_cache = dir.path / "liberty";
+    o.sta.clock_period_ps = 1250;
+    o.sta.work_dir = dir.path / "plain";
+    const PeEnergyResult plain = measure_pe_energy(job, o);
+    const std::filesystem::path pdk = TESA_TEST_PDK_DIR;
+    VoltageScaling v;
+    v.corners = {{{"slow", pdk / "nangate45_slow.lib.gz"}, {"typ", pdk / "nangate45_typ.lib.gz"}, {"fast", pdk / "nangate45_fast.lib.gz"}}};
+    v.volts = 1.10;
+    o.voltage = v;
+    o.sta.work_dir = dir.path / "v110";
+    const PeEnergyResult at_typ = measure_pe_energy(job, o);
+    EXPECT_TRUE(at_typ.scaled);
+    EXPECT_NEAR(at_typ.energy_busy_pj, plain.energy_busy_pj, 1e-3 * plain.energy_busy_pj);
+    EXPECT_NEAR(at_typ.energy_idle_pj, plain.energy_idle_pj, 1e-3 * plain.energy_idle_pj);
+    o.voltage->volts = 1.0;
+    o.sta.work_dir = dir.path / "v100";
+    const PeEnergyResult low = measure_pe_energy(job, o);
+    EXPECT_LT(low.energy_busy_pj, 0.9 * plain.energy_busy_pj);
+    EXPECT_GT(low.energy_busy_pj, 0.7 * plain.energy_busy_pj);
+    o.voltage->volts = 0.9;
+    test::expect_error([&] { measure_pe_energy(job, o); }, {"valid between the corners' supplies"});
+}
+
 }  // namespace
 }  // namespace tesa
