@@ -167,6 +167,57 @@ TEST(StaPower, MeasuredRatesReachOpenStaAndMoreActivityCostsMoreEnergy) {
     EXPECT_NEAR(busy.power.leakage, quiet.power.leakage, 0.2 * quiet.power.leakage);
 }
 
+// A Liberty with cells and timing but no power data, and one OpenSTA refuses (no thresholds).
+const char* kNoPowerLiberty =
+    "library (nopower) {\n"
+    "  delay_model : table_lookup;\n"
+    "  time_unit : \"1ns\";\n"
+    "  voltage_unit : \"1V\";\n"
+    "  current_unit : \"1mA\";\n"
+    "  capacitive_load_unit (1, ff);\n"
+    "  nom_voltage : 1.1;\n"
+    "  nom_temperature : 25;\n"
+    "  nom_process : 1;\n"
+    "  input_threshold_pct_rise : 50; input_threshold_pct_fall : 50; output_threshold_pct_rise : 50; output_threshold_pct_fall : 50;\n"
+    "  slew_lower_threshold_pct_rise : 20; slew_lower_threshold_pct_fall : 20; slew_upper_threshold_pct_rise : 80; slew_upper_threshold_pct_fall : 80;\n"
+    "  cell (INV_X1) {\n"
+    "    area : 0.5;\n"
+    "    pin (A) { direction : input; capacitance : 1.0; }\n"
+    "    pin (ZN) { direction : output; function : \"!A\"; timing () { related_pin : \"A\"; timing_sense : negative_unate; cell_rise (scalar) { values (\"0.01\"); } cell_fall (scalar) { values (\"0.01\"); } rise_transition (scalar) { values (\"0.01\"); } fall_transition (scalar) { values (\"0.01\"); } } }\n"
+    "  }\n"
+    "  cell (DFF_X1) {\n"
+    "    area : 4.5;\n"
+    "    ff (\"IQ\", \"IQN\") { next_state : \"D\"; clocked_on : \"CK\"; }\n"
+    "    pin (D) { direction : input; capacitance : 1.0; timing () { related_pin : \"CK\"; timing_type : setup_rising; rise_constraint (scalar) { values (\"0.02\"); } fall_constraint (scalar) { values (\"0.02\"); } } }\n"
+    "    pin (CK) { direction : input; clock : true; capacitance : 1.0; }\n"
+    "    pin (Q) { direction : output; function : \"IQ\"; timing () { related_pin : \"CK\"; timing_type : rising_edge; cell_rise (scalar) { values (\"0.05\"); } cell_fall (scalar) { values (\"0.05\"); } rise_transition (scalar) { values (\"0.01\"); } fall_transition (scalar) { values (\"0.01\"); } } }\n"
+    "    pin (QN) { direction : output; function : \"IQN\"; }\n"
+    "  }\n"
+    "}\n";
+
+TEST(StaPower, ALibertyWithoutPowerTablesAndOpenStaFailingAreNamed) {
+    const test::TempDir dir;
+    write_file_atomic(dir.path / "np.lib", kNoPowerLiberty);
+    write_file_atomic(dir.path / "t.v",
+                      "module t(clk, a, z);\n  input clk;\n  input a;\n  output z;\n  wire q;\n"
+                      "  DFF_X1 r (.CK(clk), .D(a), .Q(q), .QN());\n  INV_X1 i (.A(q), .ZN(z));\nendmodule\n");
+    const LibertyLibrary lib = LibertyLibrary::read(dir.path / "np.lib");
+    const GateNetlist n = GateNetlist::read(dir.path / "t.v", lib);
+    StaPowerOptions o;
+    o.netlist = dir.path / "t.v";
+    o.liberty = dir.path / "np.lib";
+    o.work_dir = dir.path / "work";
+    test::expect_error([&] { sta_power_global(o, n, 0.1, 0.5); }, {"np.lib", "no internal or leakage power", "without power tables"});
+    EXPECT_FALSE(std::filesystem::exists(o.work_dir));
+    std::string broken = kNoPowerLiberty;
+    const size_t at = broken.find("  input_threshold_pct_rise");
+    broken.erase(at, broken.find('\n', at) + 1 - at);
+    write_file_atomic(dir.path / "broken.lib", broken);
+    o.liberty = dir.path / "broken.lib";
+    test::expect_error([&] { sta_power_global(o, n, 0.1, 0.5); }, {"OpenSTA failed", "broken.lib", "thresholds"});
+    EXPECT_FALSE(std::filesystem::exists(o.work_dir));
+}
+
 TEST(StaPower, BadInputIsNamed) {
     const GateNetlist n = GateNetlist::read(pe_netlist("ws"), typ_lib());
     const test::TempDir dir;
