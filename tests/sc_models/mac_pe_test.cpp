@@ -175,12 +175,10 @@ int compare_grid(const Case& k, WeightPort port, NetlistProbe* probe = nullptr) 
     // now holds what the C++ model added to C then).
     const auto collect = [&] {
         if (OS || prev.phase != Phase::Stream) return;
-        for (int col = 0; col < C; ++col) {
-            const int32_t v = static_cast<int32_t>(grid[at(R - 1, col)]->psum_out);
-            {
-                const int n0 = (prev_fold / k_folds) * C, nu = std::min(C, s.n - n0), m = prev.cycle - (R - 1) - col;
-                if (col < nu && m >= 0 && m < s.m) c_grid[static_cast<size_t>(m * s.n + n0 + col)] += v;
-            }
+        const int n0 = (prev_fold / k_folds) * C, nu = std::min(C, s.n - n0);
+        for (int col = 0; col < nu; ++col) {
+            const int m = prev.cycle - (R - 1) - col;
+            if (m >= 0 && m < s.m) c_grid[static_cast<size_t>(m * s.n + n0 + col)] += static_cast<int32_t>(grid[at(R - 1, col)]->psum_out);
         }
     };
     // OS: the bottom register during drain period j holds row R-1-j's result.
