@@ -276,27 +276,40 @@ TEST(MacPe, ZeroDelaySimOfTheOsNetlistEqualsTheRtl) { check_all<Vmac_pe_os_rtl_a
 namespace tesa {
 namespace {
 
+// A random WS GEMM (activations all 0 when `zeros`) and its operands.
+struct EnergyCase {
+    std::vector<int8_t> a, b;
+    GemmJob job;
+    EnergyCase(GemmShape s, uint64_t data_seed, bool zeros) : a(static_cast<size_t>(s.m * s.k)), b(static_cast<size_t>(s.k * s.n)) {
+        std::mt19937_64 rng(data_seed);
+        for (auto& x : a) x = zeros ? 0 : static_cast<int8_t>(rng());
+        for (auto& x : b) x = static_cast<int8_t>(rng());
+        job.shape = s;
+        job.a = a.data();
+        job.b = b.data();
+    }
+};
+
+// PE energy options on the WS netlist and the typical Liberty of the build, work under `work`.
+PeEnergyOptions energy_options(int side, int sample, const std::filesystem::path& work) {
+    PeEnergyOptions o;
+    o.rows = o.cols = side, o.sample_pes = sample;
+    o.netlist = std::string(TESA_TEST_SYNTH_DIR) + "/mac_pe_ws_w8_a_typ/netlist.v";
+    o.sta.liberty = TESA_TEST_LIBERTY;
+    o.sta.clock_period_ps = 1250;
+    o.sta.work_dir = work;
+    return o;
+}
+
 // Energy of a GEMM from the PE netlist's activity (sc_models/pe_energy.h): consistent sums, the
 // same bits for the same seed, and data that toggles less costs less.
 TEST(PeEnergy, BusyCyclesCostMoreThanIdleOnesAndQuietDataLess) {
     const test::TempDir dir;
     const auto measure = [&](const std::string& work, bool zeros, uint64_t seed) {
-        const GemmShape s{12, 6, 10};
-        std::mt19937_64 rng(7);
-        std::vector<int8_t> a(static_cast<size_t>(s.m * s.k)), b(static_cast<size_t>(s.k * s.n));
-        for (auto& x : a) x = zeros ? 0 : static_cast<int8_t>(rng());
-        for (auto& x : b) x = static_cast<int8_t>(rng());
-        GemmJob job;
-        job.shape = s;
-        job.a = a.data();
-        job.b = b.data();
-        PeEnergyOptions o;
-        o.rows = 4, o.cols = 4, o.sample_pes = 5, o.seed = seed;
-        o.netlist = std::string(TESA_TEST_SYNTH_DIR) + "/mac_pe_ws_w8_a_typ/netlist.v";
-        o.sta.liberty = TESA_TEST_LIBERTY;
-        o.sta.clock_period_ps = 1250;
-        o.sta.work_dir = dir.path / work;
-        return measure_pe_energy(job, o);
+        const EnergyCase c({12, 6, 10}, 7, zeros);
+        PeEnergyOptions o = energy_options(4, 5, dir.path / work);
+        o.seed = seed;
+        return measure_pe_energy(c.job, o);
     };
     const PeEnergyResult r = measure("random", false, 1);
     EXPECT_EQ(r.stats.busy_pe_cycles, 12u * 6u * 10u);
@@ -323,22 +336,10 @@ TEST(PeEnergy, BusyCyclesCostMoreThanIdleOnesAndQuietDataLess) {
 // supplies cost less.
 TEST(PeEnergy, VoltageScalingMeetsTheCornerAtItsVoltage) {
     const test::TempDir dir;
-    const GemmShape s{8, 4, 6};
-    std::mt19937_64 rng(3);
-    std::vector<int8_t> a(static_cast<size_t>(s.m * s.k)), b(static_cast<size_t>(s.k * s.n));
-    for (auto& x : a) x = static_cast<int8_t>(rng());
-    for (auto& x : b) x = static_cast<int8_t>(rng());
-    GemmJob job;
-    job.shape = s;
-    job.a = a.data();
-    job.b = b.data();
-    PeEnergyOptions o;
-    o.rows = 3, o.cols = 3, o.sample_pes = 3;
-    o.netlist = std::string(TESA_TEST_SYNTH_DIR) + "/mac_pe_ws_w8_a_typ/netlist.v";
-    o.sta.liberty = TESA_TEST_LIBERTY;
+    const EnergyCase c({8, 4, 6}, 3, false);
+    const GemmJob& job = c.job;
+    PeEnergyOptions o = energy_options(3, 3, dir.path / "plain");
     o.sta.liberty_cache = dir.path / "liberty";
-    o.sta.clock_period_ps = 1250;
-    o.sta.work_dir = dir.path / "plain";
     const PeEnergyResult plain = measure_pe_energy(job, o);
     const std::filesystem::path pdk = TESA_TEST_PDK_DIR;
     VoltageScaling v;
