@@ -9,31 +9,26 @@ execute_process(COMMAND "${GZIP_EXECUTABLE}" -dc "${TESA_PDK_DIR}/nangate45_typ.
 if(rc)
   message(FATAL_ERROR "cannot decompress ${TESA_PDK_DIR}/nangate45_typ.lib.gz (set -DTESA_PDK_DIR=...)")
 endif()
-foreach(N 4 8)
-  set(dir "${CMAKE_BINARY_DIR}/synth/booth_mul_w${N}_typ")
+# One design into ${CMAKE_BINARY_DIR}/synth/<dir>: `rtl` and `params` are ';'-separated lists
+# (synth.tcl's TESA_RTL and TESA_PARAMS).
+function(tesa_reference_synth dir_name top width rtl params)
+  set(dir "${CMAKE_BINARY_DIR}/synth/${dir_name}")
   file(MAKE_DIRECTORY "${dir}")
   execute_process(
     COMMAND "${CMAKE_COMMAND}" -E env
-            "TESA_RTL=${CMAKE_SOURCE_DIR}/rtl/booth_mul.v" TESA_TOP=booth_mul TESA_WIDTH=${N}
+            "TESA_RTL=${rtl}" TESA_TOP=${top} TESA_WIDTH=${width} "TESA_PARAMS=${params}"
             "TESA_LIBERTY=${TESA_TEST_LIBERTY}" "TESA_OUTDIR=${dir}"
             "${YOSYS_EXECUTABLE}" -q -l "${dir}/yosys.log" -c "${CMAKE_SOURCE_DIR}/rtl/synth.tcl"
     RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
   if(rc)
-    message(FATAL_ERROR "Yosys synthesis of booth_mul N=${N} failed; see ${dir}/yosys.log")
+    message(FATAL_ERROR "Yosys synthesis of ${top} N=${width} failed; see ${dir}/yosys.log")
   endif()
+endfunction()
+foreach(N 4 8)
+  tesa_reference_synth(booth_mul_w${N}_typ booth_mul ${N} "${CMAKE_SOURCE_DIR}/rtl/booth_mul.v" "")
 endforeach()
 foreach(top mac_pe_ws mac_pe_os)
-  set(dir "${CMAKE_BINARY_DIR}/synth/${top}_w8_a_typ")
-  file(MAKE_DIRECTORY "${dir}")
-  execute_process(
-    COMMAND "${CMAKE_COMMAND}" -E env
-            "TESA_RTL=${CMAKE_SOURCE_DIR}/rtl/mac_pe.v;${CMAKE_SOURCE_DIR}/rtl/booth_mul.v" TESA_TOP=${top} TESA_WIDTH=8
-            "TESA_PARAMS=ACC=32;WEIGHT_ON_B=0" "TESA_LIBERTY=${TESA_TEST_LIBERTY}" "TESA_OUTDIR=${dir}"
-            "${YOSYS_EXECUTABLE}" -q -l "${dir}/yosys.log" -c "${CMAKE_SOURCE_DIR}/rtl/synth.tcl"
-    RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
-  if(rc)
-    message(FATAL_ERROR "Yosys synthesis of ${top} failed; see ${dir}/yosys.log")
-  endif()
+  tesa_reference_synth(${top}_w8_a_typ ${top} 8 "${CMAKE_SOURCE_DIR}/rtl/mac_pe.v;${CMAKE_SOURCE_DIR}/rtl/booth_mul.v" "ACC=32;WEIGHT_ON_B=0")
 endforeach()
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
   "${CMAKE_SOURCE_DIR}/rtl/booth_mul.v" "${CMAKE_SOURCE_DIR}/rtl/mac_pe.v" "${CMAKE_SOURCE_DIR}/rtl/synth.tcl")
