@@ -22,6 +22,19 @@ MeanSd MeanSd::of(const std::vector<double>& v) {
     return r;
 }
 
+MitigatedVariants mitigate_variants(const QuantizedModel& base, const ProductErrors& e, const StudyOptions& o,
+                                    const std::vector<std::vector<double>>& hist) {
+    MitigatedVariants v{base, base, {}, {}};
+    MitigationOptions mo;
+    mo.eaq = true;
+    const std::vector<std::vector<double>> p = o.activation_aware ? activation_aware_probabilities(e, hist)
+                                                                 : std::vector<std::vector<double>>(base.layers.size(), e.weight_probabilities());
+    v.eaq_report = mitigate(v.eaq, p, mo);
+    mo.wd_fraction = o.wd_fraction;
+    v.wd_report = mitigate(v.wd, p, mo);
+    return v;
+}
+
 std::vector<StudyRow> run_study(const QuantizedModel& base, const std::vector<const ErrorTables*>& tables,
                                 const ImageSet& test, const StudyOptions& o, const ImageSet* profile) {
     if (o.seeds < 1) fail("a study needs at least one seed");
@@ -39,14 +52,9 @@ std::vector<StudyRow> run_study(const QuantizedModel& base, const std::vector<co
     std::vector<StudyRow> rows;
     for (const ErrorTables* t : tables) {
         const ProductErrors e = ProductErrors::from_tables(*t, o.port, o.model == ErrorModel::Sequence);
-        QuantizedModel eaq = base, wd = base;
-        MitigationOptions mo;
-        mo.eaq = true;
-        const std::vector<std::vector<double>> p = o.activation_aware ? activation_aware_probabilities(e, hist)
-                                                                     : std::vector<std::vector<double>>(base.layers.size(), e.weight_probabilities());
-        const MitigationReport re = mitigate(eaq, p, mo);
-        mo.wd_fraction = o.wd_fraction;
-        const MitigationReport rw = mitigate(wd, p, mo);
+        const MitigatedVariants mv = mitigate_variants(base, e, o, hist);
+        const QuantizedModel &eaq = mv.eaq, &wd = mv.wd;
+        const MitigationReport &re = mv.eaq_report, &rw = mv.wd_report;
         for (const std::string& name : o.regulations) {
             StudyRow row;
             row.clock_scale = t->clock_scale;

@@ -46,6 +46,16 @@ struct StudyRow {
     MeanSd errors_terror, errors_wd_eaq, errors_eaq;  // injected wrong products per image
 };
 
+// The study's two mitigated networks for one set of tables: EAQ alone, and WD (top o.wd_fraction)
+// + EAQ, from Table III of o.port or, with o.activation_aware, from `hist`
+// (activation_histograms of the profile images).
+struct MitigatedVariants {
+    QuantizedModel eaq, wd;
+    MitigationReport eaq_report, wd_report;
+};
+MitigatedVariants mitigate_variants(const QuantizedModel& base, const ProductErrors& e, const StudyOptions& o,
+                                    const std::vector<std::vector<double>>& hist);
+
 // `tables` in clock-scale order; `base` is the nearest-rounded INT8 network; `profile`: the images
 // the activation-aware probabilities come from (needed with o.activation_aware; not test images).
 std::vector<StudyRow> run_study(const QuantizedModel& base, const std::vector<const ErrorTables*>& tables,

@@ -5,19 +5,32 @@
 #include "common/error.h"
 
 #include <algorithm>
+#include <map>
 #include <thread>
 
 namespace tesa {
 
 GemmShape array_operands(const GemmView& v, std::vector<int8_t>& a, std::vector<int8_t>& b) {
-    const int M = v.positions, K = v.fan_in, N = v.outs;
+    std::map<int, int> extra_row;  // fan-in row -> its extra row, in increasing k
+    for (size_t e = 0; e < v.extras; ++e) extra_row.emplace(v.extra[e].k, 0);
+    int j = 0;
+    for (auto& kv : extra_row) kv.second = v.fan_in + j++;
+    const int M = v.positions, K0 = v.fan_in, K = K0 + j, N = v.outs;
     a.resize(static_cast<size_t>(M) * static_cast<size_t>(K));
-    b.resize(static_cast<size_t>(K) * static_cast<size_t>(N));
-    for (int k = 0; k < K; ++k) {
-        const int8_t* xr = v.x + static_cast<size_t>(k) * static_cast<size_t>(M);
-        for (int m = 0; m < M; ++m) a[static_cast<size_t>(m) * static_cast<size_t>(K) + static_cast<size_t>(k)] = xr[m];
+    b.assign(static_cast<size_t>(K) * static_cast<size_t>(N), 0);
+    const auto copy_row = [&](int src, int dst) {
+        const int8_t* xr = v.x + static_cast<size_t>(src) * static_cast<size_t>(M);
+        for (int m = 0; m < M; ++m) a[static_cast<size_t>(m) * static_cast<size_t>(K) + static_cast<size_t>(dst)] = xr[m];
+    };
+    for (int k = 0; k < K0; ++k) {
+        copy_row(k, k);
         for (int n = 0; n < N; ++n)
-            b[static_cast<size_t>(k) * static_cast<size_t>(N) + static_cast<size_t>(n)] = v.weight[static_cast<size_t>(n) * static_cast<size_t>(K) + static_cast<size_t>(k)];
+            b[static_cast<size_t>(k) * static_cast<size_t>(N) + static_cast<size_t>(n)] = v.weight[static_cast<size_t>(n) * static_cast<size_t>(K0) + static_cast<size_t>(k)];
+    }
+    for (const auto& [k, r] : extra_row) copy_row(k, r);
+    for (size_t e = 0; e < v.extras; ++e) {
+        const ExtraWeight& x = v.extra[e];
+        b[static_cast<size_t>(extra_row[x.k]) * static_cast<size_t>(N) + static_cast<size_t>(x.out_channel)] = x.weight;
     }
     return {M, N, K};
 }

@@ -26,7 +26,10 @@ struct ArrayInferenceOptions {
 };
 
 // A layer's GEMM in the array's operand layout: a = M x K activations (positions x fan-in), b =
-// K x N weights (fan-in x output channels); returns the shape.
+// K x N weights (fan-in x output channels); returns the shape. A weight-distributed layer gets
+// the compiler's layout (compiler/network_mapping.h): one more row per distinct fan-in row k with
+// extra weights, in increasing k, holding a second copy of x[k] in a and the extra weights (zeros
+// elsewhere) in b, so K counts those rows.
 GemmShape array_operands(const GemmView& v, std::vector<int8_t>& a, std::vector<int8_t>& b);
 
 // The engine policy (MulMode::Corrections). Call start_image before each forward pass.

@@ -79,9 +79,7 @@ PeEnergyResult measure_pe_energy(const GemmJob& job_in, const PeEnergyOptions& o
             fail("--voltage " + std::to_string(o.voltage->volts) + ": the energy model is valid between the corners' supplies, " +
                  std::to_string(lo) + " .. " + std::to_string(hi) + " V");
     }
-    auto clean = std::make_shared<TransitionTable>();
-    clean->offsets.assign((1u << 16) + 1, 0);
-    ArrayCore core(o.rows, o.cols, MultiplierBackend::fast(clean));
+    ArrayCore core(o.rows, o.cols, MultiplierBackend::fast(std::make_shared<TransitionTable>(TransitionTable::clean())));
     std::vector<int32_t> c(static_cast<size_t>(job_in.shape.m) * static_cast<size_t>(job_in.shape.n));
     GemmJob job = job_in;
     job.c = c.data();
@@ -189,10 +187,16 @@ PeEnergyResult measure_pe_energy(const GemmJob& job_in, const PeEnergyOptions& o
                 cp[k] = {name, LibertyLibrary::read(liberty).nom_voltage(), p.power.internal + p.power.switching, p.power.leakage, p.period_ps};
                 if (busy_bucket) res.corner_leakage_busy_w[k] = p.power.leakage, res.corner_volts[k] = cp[k].volts;
             }
-            return VoltageEnergyModel(r, cp).energy_pj(o.voltage->volts, o.sta.clock_period_ps);
+            return VoltageEnergyModel(r, cp);
         };
-        if (busy.periods) res.energy_busy_pj = scaled(busy, res.busy, "busy", true);
-        if (idle.periods) res.energy_idle_pj = scaled(idle, res.idle, "idle", false);
+        if (busy.periods) {
+            res.busy_model = scaled(busy, res.busy, "busy", true);
+            res.energy_busy_pj = res.busy_model->energy_pj(o.voltage->volts, o.sta.clock_period_ps);
+        }
+        if (idle.periods) {
+            res.idle_model = scaled(idle, res.idle, "idle", false);
+            res.energy_idle_pj = res.idle_model->energy_pj(o.voltage->volts, o.sta.clock_period_ps);
+        }
         res.volts = o.voltage->volts;
         res.scaled = true;
     }

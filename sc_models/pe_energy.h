@@ -21,6 +21,7 @@
 #pragma once
 
 #include "power/sta_power.h"
+#include "power/voltage_energy.h"
 #include "sc_models/gemm.h"
 
 #include <array>
@@ -63,6 +64,10 @@ struct PeEnergyResult {
     double volts = 0;                // the supply the energies are at
     bool scaled = false;             // by the voltage model, from the corners
     std::array<double, 3> corner_leakage_busy_w{}, corner_volts{};  // with a VoltageScaling
+    // With a VoltageScaling: energy per busy / idle PE-cycle at any supply in the corners' range
+    // and any clock (dynamic energy per period does not depend on the clock, leakage x T does);
+    // absent for a bucket the sample had no period of.
+    std::optional<VoltageEnergyModel> busy_model, idle_model;
     double energy_job_pj = 0, energy_per_mac_pj = 0;
 };
 

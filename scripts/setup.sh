@@ -6,6 +6,7 @@ packages=(
   build-essential cmake pkg-config git gzip
   libsystemc-dev verilator yosys opensta iverilog
   libboost-program-options-dev libhdf5-dev libgtest-dev zlib1g-dev libpng-dev
+  python3-matplotlib
 )
 
 # --training: also PyTorch and h5py (Debian's), for networks/train/ only; the tests do not need them.

@@ -22,6 +22,13 @@ struct TransitionTable {
     std::vector<uint64_t> offsets;
     std::vector<uint16_t> previous, outputs;
 
+    // An 8-bit table in which no transition is wrong: the exact multiplier.
+    static TransitionTable clean() {
+        TransitionTable t;
+        t.offsets.assign((1u << 16) + 1, 0);
+        return t;
+    }
+
     bool empty() const { return offsets.empty(); }
     uint64_t wrong_transitions() const { return previous.size(); }
 

@@ -17,6 +17,7 @@ const std::vector<Command>& accelerator_commands() {
         all.insert(all.end() - 1, make_array_study_command());
         all.insert(all.end() - 1, make_run_command());
         all.insert(all.end() - 1, make_power_command());
+        all.insert(all.end() - 1, make_explore_command());
         return all;
     }();
     return commands;

@@ -73,4 +73,30 @@ struct NetworkRunSpec {
 std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const Model& m, const ImageSet& test,
                                                  const std::filesystem::path& data, const std::filesystem::path& out, Context& ctx);
 
+Command make_explore_command();
+
+struct ExploreSpec {
+    std::string network = "lenet5-mnist";
+    std::vector<double> voltages{1.10};
+    std::vector<ClockSpec> clocks{{ClockSpec::Kind::Scale, 0.85}};
+    double time_step_ps = 10;
+    Semantics semantics = Semantics::SdfSim;
+    int dies = 0;              // unregulated rows over this many dies (0: none)
+    double sigma = 0.05;
+    uint64_t first_die = 1;
+    StudyOptions study;        // regulations, seeds, port (also the energy's), model, wd_fraction, threads
+    size_t images = 0;         // test images (0: all)
+    int rows = 16, cols = 16;  // the array the energy is measured on
+    Dataflow dataflow = Dataflow::WeightStationary;
+    int sample_pes = 8;
+    uint64_t power_seed = 1;
+    int energy_image = 0;
+    bool plot = true;
+};
+
+// The trade-off of `s` over the grid voltages x clocks (tables from the cache under --out,
+// characterized when missing; --pdk-dir, --corner, --data-dir from vm); writes
+// <out>/explore/<network>_<grid>.{csv,md,png} and returns the CSV path.
+std::filesystem::path run_and_write_explore(const po::variables_map& vm, const ExploreSpec& s, Context& ctx);
+
 }  // namespace tesa::cli

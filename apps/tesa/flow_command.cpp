@@ -8,6 +8,7 @@
 #include "apps/tesa/accelerator_commands.h"
 
 #include "common/file_util.h"
+#include "common/validate.h"
 #include "timing/error_rate.h"
 #include "timing/event_simulator.h"
 #include "timing/timing_setup.h"
@@ -40,6 +41,10 @@ Command make_flow_command() {
         "  7. system: LeNet-5 compiled to firmware and run end to end on the SoC (tesa run): host, DRAM,\n"
         "     DMA, 16x16 WS array, post-processing; baseline, EAQ and WD+EAQ at 1.5 sigma on the first\n"
         "     <run-images> test images: accuracy, MACs, cycles, errors per layer.\n"
+        "  8. explore: accuracy against energy per inference (tesa explore) at the clock of step 4 for the\n"
+        "     supplies <explore-voltages>: tables per supply (cached), the study's four variants at 1.5 and 2\n"
+        "     sigma (one seed), energy of the 16x16 WS array's PEs from the PE netlist and OpenSTA; CSV,\n"
+        "     Markdown and a plot.\n"
         "Results go under <out>/; the last lines printed name the directories.";
     c.add_options = [](po::options_description& d) {
         add_design_options(d);
@@ -60,7 +65,10 @@ Command make_flow_command() {
             ("array-images", bounded<int>("array-images", Range::closed(0, 100000000))->default_value(2000)->value_name("N"),
              "test images of the array step (0: the whole test set; 2000 take about 2 minutes per row on 2 cores)")
             ("run-images", bounded<int>("run-images", Range::closed(0, 100000000))->default_value(2000)->value_name("N"),
-             "test images of the system step (0: the whole test set; 2000 take about a minute on 2 cores)");
+             "test images of the system step (0: the whole test set; 2000 take about a minute on 2 cores)")
+            // Above the corner's 1.10 V the step-4 clock has slack: the sweep ends at step 4's table.
+            ("explore-voltages", po::value<std::string>()->default_value("1.14,1.12,1.10")->value_name("V,V,..."),
+             "supplies of the explore step at the clock of step 4 (empty: skip the step)");
         add_data_dir_option(d);
     };
     c.run = [](const po::variables_map& vm, Context& ctx) {
@@ -69,7 +77,10 @@ Command make_flow_command() {
         s.liberty = std::filesystem::path(vm["pdk-dir"].as<std::string>()) / "nangate45_typ.lib.gz";
         s.out_dir = out / "synth" / (s.top + "_w" + std::to_string(s.width) + "_typ");
         const double char_scale = vm["characterize-scale"].as<double>();
-        const int steps = char_scale > 0 ? 7 : 4;
+        std::vector<double> explore_voltages;  // checked before any step runs
+        for (const auto& v : split_list(vm["explore-voltages"].as<std::string>()))
+            explore_voltages.push_back(parse_real(v, "--explore-voltages", Range::closed(0.95, 1.25)));
+        const int steps = char_scale > 0 ? (explore_voltages.empty() ? 7 : 8) : 4;
         ctx.out << "== step 1/" << steps << ": synthesis (typical corner) ==\n";
         SynthResult r = synthesize(s);
         ctx.out << r.report << "\n";
@@ -130,7 +141,7 @@ Command make_flow_command() {
             ctx.out << line;
         }
         // The workload: LeNet-5 on MNIST, FP32 and INT8, full test set.
-        ctx.out << "\n== step " << (steps == 7 ? 5 : 4) << "/" << steps << ": network (LeNet-5/MNIST, functional engine, FP32 and INT8) ==\n";
+        ctx.out << "\n== step " << (steps >= 7 ? 5 : 4) << "/" << steps << ": network (LeNet-5/MNIST, functional engine, FP32 and INT8) ==\n";
         const Model net = load_network("lenet5-mnist", "");
         const std::filesystem::path data = vm["data-dir"].as<std::string>();
         const ImageSet test = load_dataset(net.dataset, "test", data).head(static_cast<size_t>(vm["images"].as<int>()));
@@ -180,6 +191,20 @@ Command make_flow_command() {
             ctx.out << "system step skipped: the accelerator multiplies INT8 operands\n";
         }
 
+        std::filesystem::path explore_file;
+        if (!table_file.empty() && table_width == 8 && !explore_voltages.empty()) {
+            ctx.out << "\n== step 8/" << steps << ": accuracy against energy per inference (supplies " << vm["explore-voltages"].as<std::string>()
+                    << " at clock scale " << char_scale << ") ==\n";
+            ExploreSpec es;
+            es.voltages = explore_voltages;
+            es.clocks = {{ClockSpec::Kind::Scale, char_scale}};
+            es.images = static_cast<size_t>(vm["images"].as<int>());
+            es.study.seeds = 1;
+            explore_file = run_and_write_explore(vm, es, ctx);
+        } else if (!table_file.empty() && !explore_voltages.empty()) {
+            ctx.out << "explore step skipped: the network's accuracy needs 8-bit tables\n";
+        }
+
         auto abs = [](const std::filesystem::path& p) { return std::filesystem::absolute(p).lexically_normal().string(); };
         ctx.out << "\nflow done. results: " << abs(out) << "\n"
                 << "  synthesis: " << abs(r.out_dir) << "\n"
@@ -190,6 +215,7 @@ Command make_flow_command() {
         if (!study_file.empty()) ctx.out << "  study:     " << abs(study_file) << " (.md, .png beside it)\n";
         if (!array_file.empty()) ctx.out << "  array:     " << abs(array_file) << " (.md beside it)\n";
         if (!run_file.empty()) ctx.out << "  system:    " << abs(run_file) << " (.md, _layers.csv beside it)\n";
+        if (!explore_file.empty()) ctx.out << "  explore:   " << abs(explore_file) << " (.md, .png beside it)\n";
         return 0;
     };
     return c;

@@ -174,11 +174,7 @@ std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const 
         if (s.backend == MultiplierBackendKind::Cosim && regulation > 0 && !s.cosim)
             fail("run: --backend cosim needs the tables' co-simulation models");
     }
-    if (!transitions) {
-        auto clean = std::make_shared<TransitionTable>();
-        clean->offsets.assign((1u << 16) + 1, 0);
-        transitions = clean;
-    }
+    if (!transitions) transitions = std::make_shared<TransitionTable>(TransitionTable::clean());
     const double clock_scale = tables ? tables->clock_scale : 0;
     auto make_backend = [&]() {
         return s.backend == MultiplierBackendKind::Cosim && regulation > 0 ? MultiplierBackend::cosim(s.cosim->make()) : MultiplierBackend::fast(transitions);

@@ -1,0 +1,73 @@
+// tradeoff.h -- the accuracy-energy trade-off over operating points (`tesa explore`): per point
+// (supply voltage, clock) the accuracy of the four variants of the paper's study and the energy
+// per inference, under the paper's regulation and without it.
+//
+// Accuracy. Nominal die, regulated: per regulation r, every multiplication's cycle is slow with
+// probability r and the nominal die's tables give its captured product (injection.h), TError / EAQ /
+// WD+EAQ over `seeds` seeds -- the paper's experiment. Unregulated ("none"): every cycle uses the
+// tables of one sampled die (regulation 1), mean, sd, min and max over dies x seeds. EAQ and WD are
+// always derived from the nominal die's tables: the compiler knows the design, not the die.
+// Baseline: no errors (the same at every point).
+// Energy. A callback prices a network (baseline / TError: the nearest-rounded one; EAQ, WD+EAQ:
+// theirs, whose weights and extra MACs differ) at the point's (V, T_clk) -- sc_models/
+// network_energy.h; this module does not know how.
+// Savings are relative to the baseline's energy at the reference point, points[0]; the loss of a
+// variant is baseline accuracy - its mean accuracy, in points (percent).
+#pragma once
+
+#include "compiler/study.h"
+#include "timing/error_tables.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace tesa {
+
+struct TradeoffPoint {
+    double volts = 0, clock_ps = 0;
+    double clock_scale = 0;   // of the nominal-voltage STA period (timing/operating_point.h)
+    double delay_scale = 1;   // D(V) / D(V_corner)
+    const ErrorTables* nominal = nullptr;   // the nominal die's tables
+    std::vector<const ErrorTables*> dies;   // sampled dies' tables (unregulated rows; may be empty)
+};
+
+struct TradeoffRow {
+    size_t point = 0;              // index into the points
+    double volts = 0, clock_ps = 0, clock_scale = 0, delay_scale = 1;
+    double error_rate = 0;         // pairs wrong: the nominal die's, or the mean over the dies
+    std::string regulation;        // "1.5sigma", "2sigma", ... or "none"
+    int dies = 0;                  // 0: the nominal die (regulated); else unregulated over this many dies
+    std::string variant;           // baseline, TError, WD+EAQ, EAQ
+    size_t images = 0;
+    int runs = 0;                  // seeds (x dies)
+    double accuracy = 0, sd = 0, min = 0, max = 0;
+    size_t macs = 0;               // per image
+    double energy_pj = 0;          // per inference
+    double saved = 0;              // 1 - energy / (baseline energy at points[0])
+    double loss_points = 0;        // 100 x (baseline accuracy - accuracy)
+};
+
+// pJ per inference of network `q` at the point's supply and clock.
+using EnergyPricer = std::function<double(const TradeoffPoint&, const QuantizedModel& q)>;
+
+// o.regulations: the regulated rows (names of parse_regulation); o.seeds, first_seed, wd_fraction,
+// port, model, activation_aware (profile needed), threads, progress as for run_study.
+std::vector<TradeoffRow> run_tradeoff(const QuantizedModel& base, const std::vector<TradeoffPoint>& points, const ImageSet& test,
+                                      const StudyOptions& o, const EnergyPricer& energy, const ImageSet* profile = nullptr);
+
+// The largest saving at a loss of at most max_loss_points, without mitigation (TError) and with it
+// (the better of EAQ and WD+EAQ), per regulation; `found` false where no point qualifies.
+struct TradeoffHeadline {
+    std::string regulation;
+    int dies = 0;
+    bool found_plain = false, found_mitigated = false;
+    TradeoffRow plain, mitigated;  // the qualifying rows with the largest saving
+};
+std::vector<TradeoffHeadline> tradeoff_headlines(const std::vector<TradeoffRow>& rows, double max_loss_points = 1.0);
+
+std::string tradeoff_csv(const std::vector<TradeoffRow>& rows, const std::string& network);
+std::string tradeoff_markdown(const std::vector<TradeoffRow>& rows, const std::vector<TradeoffHeadline>& headlines,
+                              const std::string& title);
+
+}  // namespace tesa
