@@ -10,7 +10,9 @@
 #include "timing/lane_engine.h"
 #include "timing/unrolled_model.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -260,15 +262,24 @@ ErrorTables characterize_lanes(const TimedNetlist& timed, Semantics semantics, c
     if (semantics == Semantics::DelayLine) fail("characterize_lanes: the delay-line semantics is characterized by characterize()");
     std::unique_ptr<LaneEngine> engine;
     LaneEngineStats st;
+    bool compiled = false;
     ErrorTables t = run_or_prove(timed, timed.conditions().time_step_ps, o, [&]() {
         if (o.progress)
             o.progress(std::string("characterize: building the ") + semantics_name(semantics) +
                        " lane program (bound + exact engine, in process)");
         engine = std::make_unique<LaneEngine>(timed, semantics);
-        if (o.compile_exact)
-            engine->use_compiled(CompiledLaneProgram::build(engine->program(), o.work_dir / "lanes", o.threads, o.progress));
-        return [&](uint32_t first, uint32_t count, const std::filesystem::path& f) {
+        // The exact program is compiled (a minute or more) only once the transitions the bound
+        // leaves to it, extrapolated from the chunks so far to the whole table, would take the
+        // interpreter about as long (~3 us each here: 2e7 of them); at points the bound nearly
+        // settles, the interpreter finishes first. The tables are the same either way.
+        const double pairs = std::ldexp(1.0, 4 * timed.width());
+        return [&, pairs](uint32_t first, uint32_t count, const std::filesystem::path& f) {
             write_file_atomic(f, engine->chunk(first, count, o.threads, &st));
+            if (o.compile_exact && !compiled && st.transitions &&
+                static_cast<double>(st.exact) * pairs / static_cast<double>(st.transitions) > 2e7) {
+                engine->use_compiled(CompiledLaneProgram::build(engine->program(), o.work_dir / "lanes", o.threads, o.progress));
+                compiled = true;
+            }
         };
     });
     t.semantics = semantics_name(semantics);

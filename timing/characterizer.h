@@ -21,7 +21,8 @@ struct CharacterizeOptions {
     int threads = 2;
     uint32_t chunk = 256;                 // current pairs per chunk
     std::string cflags = "-O2";           // for the model and the worker
-    bool compile_exact = false;           // sdf-sim: compile the exact program (timing/lane_compiler.h)
+    bool compile_exact = false;           // lanes: compile the exact program (timing/lane_compiler.h) once the
+                                          // transitions left to it would take the interpreter as long
     // When the longest path settles before every capture, write error-free chunks without running
     // an engine (proof in characterizer.cpp); false: run the engine anyway (tests compare them).
     bool static_proof = true;
