@@ -4,6 +4,7 @@
 #include "common/error.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -42,7 +43,7 @@ std::vector<TradeoffRow> run_tradeoff(const QuantizedModel& base, const std::vec
         if (!profile) fail("trade-off: activation-aware EAQ/WD needs profile images");
         hist = activation_histograms(base, *profile, o.threads);
     }
-    const double reference = energy(points[0], base);
+    const double reference = energy(points[0], base).energy_pj;
     std::vector<TradeoffRow> rows;
     for (size_t pi = 0; pi < points.size(); ++pi) {
         const TradeoffPoint& p = points[pi];
@@ -50,19 +51,21 @@ std::vector<TradeoffRow> run_tradeoff(const QuantizedModel& base, const std::vec
         const MitigatedVariants mv = mitigate_variants(base, nominal, o, hist);
         const QuantizedModel* variants[3] = {&base, &mv.wd, &mv.eaq};
         const char* names[3] = {"TError", "WD+EAQ", "EAQ"};
-        const double e_base = energy(p, base);
-        const double e_var[3] = {e_base, energy(p, mv.wd), energy(p, mv.eaq)};
+        const InferenceCost e_base = energy(p, base);
+        const InferenceCost e_var[3] = {e_base, energy(p, mv.wd), energy(p, mv.eaq)};
         char buf[240];
         std::snprintf(buf, sizeof buf, "point %zu: %.3f V, T_clk %.1f ps: energy per inference %.3f nJ (WD+EAQ %.3f, EAQ %.3f)", pi, p.volts,
-                      p.clock_ps, e_base * 1e-3, e_var[1] * 1e-3, e_var[2] * 1e-3);
+                      p.clock_ps, e_base.energy_pj * 1e-3, e_var[1].energy_pj * 1e-3, e_var[2].energy_pj * 1e-3);
         say(buf);
 
-        const auto row = [&](const std::string& reg, int dies, double rate, const std::string& variant, const Stats& s, size_t macs, double e) {
+        const auto row = [&](const std::string& reg, int dies, double rate, const std::string& variant, const Stats& s, size_t macs,
+                             const InferenceCost& e) {
             TradeoffRow r;
             r.point = pi, r.volts = p.volts, r.clock_ps = p.clock_ps, r.clock_scale = p.clock_scale, r.delay_scale = p.delay_scale;
             r.error_rate = rate, r.regulation = reg, r.dies = dies, r.variant = variant, r.images = test.count(), r.runs = s.n;
-            r.accuracy = s.mean, r.sd = s.sd, r.min = s.min, r.max = s.max, r.macs = macs, r.energy_pj = e;
-            r.saved = reference > 0 ? 1 - e / reference : 0;
+            r.accuracy = s.mean, r.sd = s.sd, r.min = s.min, r.max = s.max, r.macs = macs, r.energy_pj = e.energy_pj, r.cycles = e.cycles;
+            r.ci95 = 1.96 * std::sqrt(std::max(0.0, s.mean * (1 - s.mean)) / static_cast<double>(test.count()));
+            r.saved = reference > 0 ? 1 - e.energy_pj / reference : 0;
             r.loss_points = 100 * (baseline - s.mean);
             rows.push_back(r);
         };
@@ -109,7 +112,7 @@ std::vector<TradeoffHeadline> tradeoff_headlines(const std::vector<TradeoffRow>&
         const bool plain = r.variant == "TError";
         bool& found = plain ? it->found_plain : it->found_mitigated;
         TradeoffRow& best = plain ? it->plain : it->mitigated;
-        if (!found || r.saved > best.saved) best = r, found = true;
+        if (!found || r.saved > best.saved + 1e-12 || (r.saved > best.saved - 1e-12 && r.loss_points < best.loss_points)) best = r, found = true;
     }
     return h;
 }
@@ -117,13 +120,14 @@ std::vector<TradeoffHeadline> tradeoff_headlines(const std::vector<TradeoffRow>&
 std::string tradeoff_csv(const std::vector<TradeoffRow>& rows, const std::string& network) {
     std::ostringstream s;
     s << "network,point,supply_v,clock_ps,frequency_mhz,clock_scale,delay_scale,pairs_wrong,regulation,dies,variant,images,runs,"
-         "accuracy,accuracy_sd,accuracy_min,accuracy_max,loss_points,macs_per_image,energy_nj_per_inference,energy_saved\n";
-    char buf[600];
+         "accuracy,accuracy_sd,accuracy_min,accuracy_max,accuracy_ci95,loss_points,macs_per_image,cycles_per_inference,latency_us,"
+         "energy_nj_per_inference,energy_saved\n";
+    char buf[700];
     for (const TradeoffRow& r : rows) {
-        std::snprintf(buf, sizeof buf, "%s,%zu,%.4f,%.2f,%.2f,%.5f,%.5f,%.8f,%s,%d,%s,%zu,%d,%.6f,%.6f,%.6f,%.6f,%.4f,%zu,%.4f,%.6f\n",
+        std::snprintf(buf, sizeof buf, "%s,%zu,%.4f,%.2f,%.2f,%.5f,%.5f,%.8f,%s,%d,%s,%zu,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,%zu,%llu,%.3f,%.4f,%.6f\n",
                       network.c_str(), r.point, r.volts, r.clock_ps, 1e6 / r.clock_ps, r.clock_scale, r.delay_scale, r.error_rate,
-                      r.regulation.c_str(), r.dies, r.variant.c_str(), r.images, r.runs, r.accuracy, r.sd, r.min, r.max, r.loss_points,
-                      r.macs, r.energy_pj * 1e-3, r.saved);
+                      r.regulation.c_str(), r.dies, r.variant.c_str(), r.images, r.runs, r.accuracy, r.sd, r.min, r.max, r.ci95, r.loss_points,
+                      r.macs, static_cast<unsigned long long>(r.cycles), r.latency_us(), r.energy_pj * 1e-3, r.saved);
         s << buf;
     }
     return s.str();
@@ -152,13 +156,15 @@ std::string tradeoff_markdown(const std::vector<TradeoffRow>& rows, const std::v
         one(h.found_mitigated, h.mitigated, "with mitigation");
         s << "\n";
     }
-    s << "\n| supply (V) | clock (MHz) | clock scale | delays x | pairs wrong | regulation | variant | accuracy (%) | min .. max | loss (points) "
-         "| MACs/image | energy/inference (nJ) | saved |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+    s << "\n| supply (V) | clock (MHz) | clock scale | delays x | pairs wrong | regulation | variant | accuracy (%) +- sd | 95% CI (test set) "
+         "| min .. max | loss (points) | MACs/image | latency (us) | energy/inference (nJ) | saved |\n"
+         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const TradeoffRow& r : rows) {
-        std::snprintf(buf, sizeof buf, "| %.3f | %.1f | %.3f | %.4f | %.4f%% | %s | %s | %.2f +- %.2f | %.2f .. %.2f | %.2f | %zu | %.2f | %.1f%% |\n",
+        std::snprintf(buf, sizeof buf,
+                      "| %.3f | %.1f | %.3f | %.4f | %.4f%% | %s | %s | %.2f +- %.2f | +- %.2f | %.2f .. %.2f | %.2f | %zu | %.1f | %.2f | %.1f%% |\n",
                       r.volts, 1e6 / r.clock_ps, r.clock_scale, r.delay_scale, 100 * r.error_rate, mode_name(r.regulation, r.dies).c_str(),
-                      r.variant.c_str(), 100 * r.accuracy, 100 * r.sd, 100 * r.min, 100 * r.max, r.loss_points, r.macs, r.energy_pj * 1e-3,
-                      100 * r.saved);
+                      r.variant.c_str(), 100 * r.accuracy, 100 * r.sd, 100 * r.ci95, 100 * r.min, 100 * r.max, r.loss_points, r.macs,
+                      r.latency_us(), r.energy_pj * 1e-3, 100 * r.saved);
         s << buf;
     }
     return s.str();

@@ -9,8 +9,11 @@
 // always derived from the nominal die's tables: the compiler knows the design, not the die.
 // Baseline: no errors (the same at every point).
 // Energy. A callback prices a network (baseline / TError: the nearest-rounded one; EAQ, WD+EAQ:
-// theirs, whose weights and extra MACs differ) at the point's (V, T_clk) -- sc_models/
-// network_energy.h; this module does not know how.
+// theirs, whose weights and extra MACs differ) at the point's (V, T_clk) -- energy and accelerator
+// cycles per inference (sc_models/network_energy.h); this module does not know how.
+// Confidence. ci95 is the test-set half-width of a 95% interval of the accuracy, 1.96 x
+// sqrt(a (1 - a) / images) (normal approximation of the binomial); sd is the spread over seeds
+// (and dies) on the same images.
 // Savings are relative to the baseline's energy at the reference point, points[0]; the loss of a
 // variant is baseline accuracy - its mean accuracy, in points (percent).
 #pragma once
@@ -42,14 +45,21 @@ struct TradeoffRow {
     size_t images = 0;
     int runs = 0;                  // seeds (x dies)
     double accuracy = 0, sd = 0, min = 0, max = 0;
+    double ci95 = 0;               // test-set 95% half-width of `accuracy`
     size_t macs = 0;               // per image
     double energy_pj = 0;          // per inference
+    uint64_t cycles = 0;           // accelerator cycles per inference
+    double latency_us() const { return static_cast<double>(cycles) * clock_ps * 1e-6; }
     double saved = 0;              // 1 - energy / (baseline energy at points[0])
     double loss_points = 0;        // 100 x (baseline accuracy - accuracy)
 };
 
-// pJ per inference of network `q` at the point's supply and clock.
-using EnergyPricer = std::function<double(const TradeoffPoint&, const QuantizedModel& q)>;
+// Energy (pJ) and cycles per inference of network `q` at the point's supply and clock.
+struct InferenceCost {
+    double energy_pj = 0;
+    uint64_t cycles = 0;
+};
+using EnergyPricer = std::function<InferenceCost(const TradeoffPoint&, const QuantizedModel& q)>;
 
 // o.regulations: the regulated rows (names of parse_regulation); o.seeds, first_seed, wd_fraction,
 // port, model, activation_aware (profile needed), threads, progress as for run_study.
@@ -57,7 +67,8 @@ std::vector<TradeoffRow> run_tradeoff(const QuantizedModel& base, const std::vec
                                       const StudyOptions& o, const EnergyPricer& energy, const ImageSet* profile = nullptr);
 
 // The largest saving at a loss of at most max_loss_points, without mitigation (TError) and with it
-// (the better of EAQ and WD+EAQ), per regulation; `found` false where no point qualifies.
+// (the better of EAQ and WD+EAQ; equal savings: the smaller loss), per regulation; `found` false
+// where no point qualifies.
 struct TradeoffHeadline {
     std::string regulation;
     int dies = 0;

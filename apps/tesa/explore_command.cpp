@@ -117,7 +117,11 @@ std::filesystem::path run_and_write_explore(const po::variables_map& vm, const E
             << " array (PE netlist, OpenSTA at three corners)" << std::endl;
     const NetworkEnergy energy = measure_network_energy(base, energy_image, eo);
     const auto price = [&](const TradeoffPoint& p, const QuantizedModel& q) {
-        return energy.energy_pj(count_array_cycles(q, energy_image, s.rows, s.cols, s.dataflow, s.study.port), p.volts, p.clock_ps);
+        const std::vector<LayerCycles> cycles = count_array_cycles(q, energy_image, s.rows, s.cols, s.dataflow, s.study.port);
+        InferenceCost c;
+        c.energy_pj = energy.energy_pj(cycles, p.volts, p.clock_ps);
+        for (const LayerCycles& l : cycles) c.cycles += l.stats.cycles;
+        return c;
     };
 
     StudyOptions so = s.study;

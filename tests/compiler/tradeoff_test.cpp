@@ -16,7 +16,8 @@ using Tradeoff = test::LeNetSuite<200>;
 
 // A price that depends on the point and on the network's MACs, so the test sees which network and
 // which point each row was priced with.
-double price(const TradeoffPoint& p, const QuantizedModel& q) { return p.volts * p.volts * static_cast<double>(q.macs()) * 1e-3 + p.clock_ps; }
+double joules(const TradeoffPoint& p, size_t macs) { return p.volts * p.volts * static_cast<double>(macs) * 1e-3 + p.clock_ps; }
+InferenceCost price(const TradeoffPoint& p, const QuantizedModel& q) { return {joules(p, q.macs()), q.macs() / 7}; }
 
 StudyOptions options() {
     StudyOptions o;
@@ -56,12 +57,15 @@ TEST_F(Tradeoff, RegulatedRowsAreThePapersStudyAndEveryRowIsPricedWithItsOwnNetw
             EXPECT_EQ(find("TError").runs, 2);
         }
     }
-    const double reference = price(points[0], *q_);
+    const double reference = price(points[0], *q_).energy_pj;
     for (const TradeoffRow& r : rows) {
         const TradeoffPoint& p = points[r.point];
         // WD+EAQ has extra MACs; the others run the nearest-rounded network's MAC count.
-        const double e = p.volts * p.volts * static_cast<double>(r.macs) * 1e-3 + p.clock_ps;
+        const double e = joules(p, r.macs);
         EXPECT_DOUBLE_EQ(r.energy_pj, e) << r.variant << " at point " << r.point;
+        EXPECT_EQ(r.cycles, r.macs / 7);
+        EXPECT_DOUBLE_EQ(r.latency_us(), static_cast<double>(r.macs / 7) * p.clock_ps * 1e-6);
+        EXPECT_NEAR(r.ci95, 1.96 * std::sqrt(r.accuracy * (1 - r.accuracy) / 200), 1e-12);
         EXPECT_NEAR(r.saved, 1 - e / reference, 1e-12);
         EXPECT_NEAR(r.loss_points, 100 * (rows[0].accuracy - r.accuracy), 1e-9);
         EXPECT_EQ(r.volts, p.volts);
@@ -105,14 +109,15 @@ TEST(TradeoffHeadlines, TheLargestSavingWithinOnePointWithoutAndWithMitigation) 
         return r;
     };
     const std::vector<TradeoffRow> rows = {row("baseline", 0.5, 0), row("TError", 0.05, 0.2), row("TError", 0.10, 0.9), row("TError", 0.20, 3),
-                                           row("EAQ", 0.10, 0.1), row("WD+EAQ", 0.15, 1.0), row("EAQ", 0.25, 1.5)};
+                                           row("EAQ", 0.10, 0.1), row("WD+EAQ", 0.15, 1.0), row("EAQ", 0.15, 0.4), row("EAQ", 0.25, 1.5)};
     const std::vector<TradeoffHeadline> h = tradeoff_headlines(rows);
     ASSERT_EQ(h.size(), 1u);
     ASSERT_TRUE(h[0].found_plain);
     ASSERT_TRUE(h[0].found_mitigated);
     EXPECT_DOUBLE_EQ(h[0].plain.saved, 0.10);
-    EXPECT_EQ(h[0].mitigated.variant, "WD+EAQ");
+    EXPECT_EQ(h[0].mitigated.variant, "EAQ") << "equal savings: the smaller loss";
     EXPECT_DOUBLE_EQ(h[0].mitigated.saved, 0.15);
+    EXPECT_DOUBLE_EQ(h[0].mitigated.loss_points, 0.4);
     const std::vector<TradeoffHeadline> none = tradeoff_headlines({row("TError", 0.2, 3)});
     ASSERT_EQ(none.size(), 1u);
     EXPECT_FALSE(none[0].found_plain);

@@ -91,9 +91,7 @@ TEST(Accelerator, FirmwareRunsALayerEndToEndAndStopsCleanlyOnBadStreams) {
     cfg.cols = 4;
     cfg.weight_bytes = cfg.activation_bytes = cfg.output_bytes = 8192;
     cfg.parameter_bytes = 1024;
-    auto clean = std::make_shared<TransitionTable>();
-    clean->offsets.assign((1u << 16) + 1, 0);
-    Accelerator acc("acc", cfg, MultiplierBackend::fast(clean));
+    Accelerator acc("acc", cfg, MultiplierBackend::fast(std::make_shared<TransitionTable>(TransitionTable::clean())));
     Host host("host");
     acc.clk(clk);
     acc.irq(irq);

@@ -36,8 +36,7 @@ ArrayInferenceOptions options(Dataflow d, WeightPort p, double regulation, int r
 }
 
 TEST_F(ArrayInference, WithoutErrorsTheLogitsAreTheExactEngines) {
-    auto clean = std::make_shared<TransitionTable>();
-    clean->offsets.assign((1u << 16) + 1, 0);
+    const auto clean = test::clean_table();
     for (Dataflow d : {Dataflow::WeightStationary, Dataflow::OutputStationary}) {
         ArrayMul mul(options(d, WeightPort::A, 0.0, 7, 5), MultiplierBackend::fast(clean));
         for (size_t i = 0; i < 3; ++i) {

@@ -13,11 +13,7 @@
 namespace tesa::test {
 
 // A transition table in which no transition fails.
-inline std::shared_ptr<TransitionTable> clean_table() {
-    auto t = std::make_shared<TransitionTable>();
-    t->offsets.assign((1u << 16) + 1, 0);
-    return t;
-}
+inline std::shared_ptr<TransitionTable> clean_table() { return std::make_shared<TransitionTable>(TransitionTable::clean()); }
 
 // The transitions in which the weight on `port` is held, from the synthetic weight-held table.
 inline std::shared_ptr<TransitionTable> held_transitions(const ErrorTables& t, WeightPort port) {

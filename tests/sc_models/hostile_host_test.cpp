@@ -86,9 +86,7 @@ TEST(HostileHost, RandomRegistersAndFirmwareAlwaysEndWithAResultOrAnErrorCode) {
     a.weight_bytes = a.activation_bytes = a.output_bytes = 8192;
     a.parameter_bytes = 1024;
     a.controller.max_firmware_bytes = 64 << 10;
-    auto clean = std::make_shared<TransitionTable>();
-    clean->offsets.assign((1u << 16) + 1, 0);
-    System sys("system", sc, MultiplierBackend::fast(clean));
+    System sys("system", sc, MultiplierBackend::fast(std::make_shared<TransitionTable>(TransitionTable::clean())));
     constexpr int kPrograms = 400;
     std::map<std::string, int> outcome;
     int bus_errors = 0, hung = 0;
