@@ -53,6 +53,7 @@ private:
     }
     void emit(fw::Command c, LayerMap& lm) {
         if (const auto* d = std::get_if<fw::DmaCmd>(&c)) lm.dma_bytes += d->bytes();
+        lm.traffic += command_traffic(c, o_.rows, o_.cols);
         cmds_.push_back(std::move(c));
         ++lm.commands;
     }
@@ -354,6 +355,13 @@ uint64_t NetworkProgram::expected_cycles() const {
     uint64_t s = 0;
     for (const LayerMap& l : layers) s += l.expected_cycles;
     return s;
+}
+
+MemoryTraffic NetworkProgram::traffic() const {
+    MemoryTraffic t;
+    for (const LayerMap& l : layers) t += l.traffic;
+    t.dram_read += firmware.size();
+    return t;
 }
 
 std::vector<int8_t> NetworkProgram::input_tensor(const QuantizedModel& q, const uint8_t* image) const {

@@ -28,6 +28,7 @@
 #include "firmware/command_stream.h"
 #include "networks/quantize.h"
 #include "sc_models/gemm.h"
+#include "sc_models/memory_traffic.h"
 
 #include <cstdint>
 #include <string>
@@ -55,6 +56,7 @@ struct LayerMap {
     uint64_t expected_cycles = 0;  // array cycles, closed form (sc_models/gemm.h)
     uint64_t dma_bytes = 0;     // moved by the layer's DMAs
     size_t commands = 0;        // firmware commands
+    MemoryTraffic traffic;      // the commands' memory traffic, closed forms (sc_models/memory_traffic.h)
 };
 
 struct DramSegment {
@@ -78,6 +80,8 @@ struct NetworkProgram {
     uint64_t macs() const;
     uint64_t macs_issued() const;
     uint64_t expected_cycles() const;
+    // One inference's memory traffic: every layer's plus the controller's fetch of the firmware.
+    MemoryTraffic traffic() const;
     // The bytes the host writes at input_addr for one image (uint8 pixels of the data set's image).
     std::vector<int8_t> input_tensor(const QuantizedModel& q, const uint8_t* image) const;
 };

@@ -24,6 +24,8 @@ void Controller::run() {
         regs_.set_busy();
         stats_ = GemmStats();
         log_.clear();
+        traffic_log_.clear();
+        fetch_traffic_ = MemoryTraffic();
         last_error_.clear();
         const uint32_t err = execute_stream();
         regs_.set_counters(stats_.cycles, stats_.busy_pe_cycles, stats_.wrong_products);
@@ -43,6 +45,7 @@ uint32_t Controller::execute_stream() {
         last_error_ = "firmware fetch failed (bus error)";
         return kFirmwareFetch;
     }
+    fetch_traffic_.dram_read = size;
     std::vector<fw::Command> cmds;
     try {
         cmds = fw::decode(bytes, "firmware");
@@ -50,13 +53,25 @@ uint32_t Controller::execute_stream() {
         last_error_ = e.what();
         return kFirmwareCorrupt;
     }
+    traffic_log_.reserve(cmds.size());
     for (const fw::Command& c : cmds) {
         uint32_t err = 0;
-        if (const auto* d = std::get_if<fw::DmaCmd>(&c)) err = dma_.execute(*d);
-        else if (const auto* g = std::get_if<fw::GemmCmd>(&c)) err = gemm(*g);
-        else if (const auto* p = std::get_if<fw::PostCmd>(&c)) err = post_process(*p, *buffers_[2], *buffers_[3]);
-        else if (const auto* i = std::get_if<fw::InterruptCmd>(&c)) regs_.raise_interrupt(i->code);
+        MemoryTraffic t;
+        if (const auto* d = std::get_if<fw::DmaCmd>(&c)) {
+            const MemoryTraffic before = dma_.traffic();
+            err = dma_.execute(*d);
+            t = dma_.traffic();
+            t -= before;
+        } else if (const auto* g = std::get_if<fw::GemmCmd>(&c)) {
+            err = gemm(*g);
+            if (!err) t = gemm_traffic(*g, array_.core().stats());
+        } else if (const auto* p = std::get_if<fw::PostCmd>(&c)) {
+            err = post_process(*p, *buffers_[2], *buffers_[3]);
+            // The functional unit has no access-level structure: its operation's closed form.
+            if (!err) t = command_traffic(c, 1, 1);
+        } else if (const auto* i = std::get_if<fw::InterruptCmd>(&c)) regs_.raise_interrupt(i->code);
         else if (std::holds_alternative<fw::EndCmd>(c)) break;
+        traffic_log_.push_back(t);
         if (err) {
             last_error_ = "command failed with code " + std::to_string(err);
             return err;

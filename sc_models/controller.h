@@ -45,6 +45,10 @@ public:
     const std::string& last_error() const { return last_error_; }  // a readable reason, for logs
     const GemmStats& gemm_stats() const { return stats_; }        // of the last stream
     const std::vector<GemmRecord>& gemm_log() const { return log_; }  // each GEMM of the last stream
+    // The memory traffic of each executed command of the last stream (by index in the stream), and
+    // of the stream's fetch (memory_traffic.h).
+    const std::vector<MemoryTraffic>& traffic_log() const { return traffic_log_; }
+    const MemoryTraffic& fetch_traffic() const { return fetch_traffic_; }
     // The error model's seed for the next streams (a simulation knob, like the regulation: the
     // host model varies it per image so each image draws its own slow cycles).
     void set_seed(uint64_t seed) { config_.seed = seed; }
@@ -62,6 +66,8 @@ private:
     std::string last_error_;
     GemmStats stats_;
     std::vector<GemmRecord> log_;
+    std::vector<MemoryTraffic> traffic_log_;
+    MemoryTraffic fetch_traffic_;
     std::vector<int8_t> a_, b_;
     std::vector<int32_t> c_;
 };

@@ -37,6 +37,8 @@ uint32_t DmaEngine::execute(const fw::DmaCmd& cmd) {
                 wait(delay);
                 return kDmaBusError;
             }
+            (cmd.to_dram ? traffic_.dram_written : traffic_.dram_read) += p.get_data_length();
+            (cmd.to_dram ? traffic_.spad_read : traffic_.spad_written)[static_cast<size_t>(cmd.buffer)] += cmd.row_bytes;
             if (!packed && !cmd.to_dram)
                 for (uint32_t e = 0; e < cmd.row_bytes; ++e) s[e * es] = staging_[e * cmd.dram_elem_stride];
         }
@@ -51,7 +53,9 @@ uint32_t DmaEngine::read_dram(uint64_t addr, uint8_t* out, uint32_t bytes) {
     prepare_payload(p, tlm::TLM_READ_COMMAND, addr, out, bytes);
     socket->b_transport(p, delay);
     wait(delay);
-    return p.is_response_ok() ? kDmaOk : kDmaBusError;
+    if (!p.is_response_ok()) return kDmaBusError;
+    traffic_.dram_read += bytes;
+    return kDmaOk;
 }
 
 }  // namespace tesa

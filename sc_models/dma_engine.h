@@ -5,6 +5,7 @@
 #pragma once
 
 #include "firmware/command_stream.h"
+#include "sc_models/memory_traffic.h"
 #include "sc_models/scratchpad.h"
 
 #include <systemc>
@@ -29,10 +30,14 @@ public:
     // `bytes` from DRAM into `out` (the controller's firmware fetch); kDmaOk or kDmaBusError.
     uint32_t read_dram(uint64_t addr, uint8_t* out, uint32_t bytes);
     uint64_t bytes_moved() const { return bytes_; }
+    // Bytes of every transaction so far (DRAM side: each transaction's length) and of the
+    // scratchpad side of the transfers; memory_traffic.h says what counts.
+    const MemoryTraffic& traffic() const { return traffic_; }
 
 private:
     std::array<Scratchpad*, 4> buffers_;
     uint64_t bytes_ = 0;
+    MemoryTraffic traffic_;
     std::vector<uint8_t> staging_;  // a strided row's span
 };
 

@@ -20,6 +20,23 @@ uint64_t expected_folds(Dataflow d, int rows, int cols, GemmShape s) {
     return d == Dataflow::WeightStationary ? tiles(s.n, cols) * tiles(s.k, rows) : tiles(s.m, rows) * tiles(s.n, cols);
 }
 
+GemmStats expected_traffic(Dataflow d, int rows, int cols, GemmShape s) {
+    auto folds = [](int n, int t) { return static_cast<uint64_t>((n + t - 1) / t); };
+    const uint64_t m = static_cast<uint64_t>(s.m), n = static_cast<uint64_t>(s.n), k = static_cast<uint64_t>(s.k);
+    GemmStats t;
+    t.a_reads = m * k * folds(s.n, cols);
+    if (d == Dataflow::WeightStationary) {
+        const uint64_t fk = folds(s.k, rows);
+        t.b_reads = k * n;
+        t.c_writes = m * n * fk;
+        t.c_reads = fk ? m * n * (fk - 1) : 0;
+    } else {
+        t.b_reads = k * n * folds(s.m, rows);
+        t.c_writes = m * n;
+    }
+    return t;
+}
+
 uint64_t expected_cycles(Dataflow d, int rows, int cols, GemmShape s) {
     uint64_t total = 0;
     if (d == Dataflow::WeightStationary) {

@@ -9,6 +9,12 @@
 //   OS  folds over (M in steps of R) x (N in steps of C), each K + Mu + Nu - 2 cycles of compute
 //       (A[m][k] meets B[k][n] in PE(r, c) at cycle k + r + c) plus R cycles of drain.
 // Mu, Nu: the used rows / columns of a fold (the last fold of a dimension may be partial).
+//
+// Closed-form operand traffic at the array's edges (elements; A and B INT8, C int32), with
+// Fk = ceil(K / R), Fn = ceil(N / C), Fm = ceil(M / R):
+//   WS  A reads M K Fn (every N fold streams A again), B reads K N (each weight loaded once),
+//       C writes M N Fk, C reads M N (Fk - 1) (folds over K after the first accumulate in C).
+//   OS  A reads M K Fn, B reads K N Fm, C writes M N, no C reads.
 #pragma once
 
 #include "compiler/product_errors.h"
@@ -45,6 +51,9 @@ struct GemmStats {
     uint64_t slow_cycles = 0;     // busy PE-cycles drawn slow
     uint64_t wrong_products = 0;  // slow PE-cycles whose captured product is wrong
     uint64_t wrong_outputs = 0;   // outputs that differ from the exact GEMM
+    // Elements crossing the array's edges, counted where the array reads or writes the job's
+    // buffers: A and B operands fetched, C partial sums read back and written.
+    uint64_t a_reads = 0, b_reads = 0, c_reads = 0, c_writes = 0;
     double utilisation() const { return pe_cycles ? static_cast<double>(busy_pe_cycles) / static_cast<double>(pe_cycles) : 0; }
     GemmStats& operator+=(const GemmStats& o) {
         folds += o.folds;
@@ -54,6 +63,10 @@ struct GemmStats {
         slow_cycles += o.slow_cycles;
         wrong_products += o.wrong_products;
         wrong_outputs += o.wrong_outputs;
+        a_reads += o.a_reads;
+        b_reads += o.b_reads;
+        c_reads += o.c_reads;
+        c_writes += o.c_writes;
         return *this;
     }
 };
@@ -61,5 +74,7 @@ struct GemmStats {
 // Cycles the array needs for `shape` (the closed forms above).
 uint64_t expected_cycles(Dataflow d, int rows, int cols, GemmShape shape);
 uint64_t expected_folds(Dataflow d, int rows, int cols, GemmShape shape);
+// GemmStats with only the four traffic counts set (the closed forms above).
+GemmStats expected_traffic(Dataflow d, int rows, int cols, GemmShape shape);
 
 }  // namespace tesa

@@ -44,6 +44,10 @@ NetworkRun run_network(const QuantizedModel& q, const NetworkProgram& prog, cons
     System sys("system", sc, std::move(backend));
     NetworkRun r;
     r.layer_stats.assign(q.model->layers.size(), GemmStats());
+    r.layer_traffic.assign(q.model->layers.size(), MemoryTraffic());
+    // The layer of each command of the stream: the compiler emits each layer's commands in order.
+    std::vector<int> command_layer;
+    for (const LayerMap& l : prog.layers) command_layer.insert(command_layer.end(), l.commands, l.layer);
     const int classes = prog.classes;
     std::vector<int32_t> logits(static_cast<size_t>(classes));
     std::string error;
@@ -63,6 +67,7 @@ NetworkRun run_network(const QuantizedModel& q, const NetworkProgram& prog, cons
                 const uint32_t status = h.run_stream(prog.firmware_addr, static_cast<uint32_t>(prog.firmware.size()));
                 one = NetworkRun();
                 one.layer_stats.assign(q.model->layers.size(), GemmStats());
+                one.layer_traffic.assign(q.model->layers.size(), MemoryTraffic());
                 one.accelerator_ns = (sc_core::sc_time_stamp() - start).to_seconds() * 1e9;
                 if (status & RegisterBlock::kStatusError) {
                     char code[16];
@@ -73,6 +78,13 @@ NetworkRun run_network(const QuantizedModel& q, const NetworkProgram& prog, cons
                 for (const GemmRecord& g : ctl.gemm_log()) {
                     one.layer_stats[g.tag >> 16] += g.stats;
                     one.total += g.stats;
+                }
+                one.traffic = ctl.fetch_traffic();
+                for (size_t c = 0; c < ctl.traffic_log().size(); ++c) {
+                    const MemoryTraffic& t = ctl.traffic_log()[c];
+                    if (c < command_layer.size()) one.layer_traffic[static_cast<size_t>(command_layer[c])] += t;
+                    else if (t.spad_bytes() + t.dram_bytes()) fail("run: traffic from a command after the last layer's");
+                    one.traffic += t;
                 }
                 one.images = 1;
                 one.correct = q.classify(logits.data()) == set.labels[i] ? 1 : 0;

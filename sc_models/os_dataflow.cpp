@@ -27,6 +27,7 @@ void ArrayCore::os_cycle(bool compute) {
         int32_t* ps = psum_.data() + row;
         x[0] = left_valid ? job_.a[static_cast<size_t>(m0_ + r) * static_cast<size_t>(s.k) + static_cast<size_t>(k_left)] : 0;
         xv[0] = left_valid;
+        stats_.a_reads += left_valid;
         const uint8_t keep = flush_ ^ 1;
         for (size_t c = 1; c < C; ++c) {
             x[c] = x_old[c - 1];
@@ -44,6 +45,7 @@ void ArrayCore::os_cycle(bool compute) {
                 const int k_top = t_ - static_cast<int>(c);
                 const bool valid = compute && static_cast<int>(c) < nu_ && k_top >= 0 && k_top < s.k;
                 wv[c] = valid;
+                stats_.b_reads += valid;
                 w[c] = valid ? job_.b[static_cast<size_t>(k_top) * static_cast<size_t>(s.n) + static_cast<size_t>(n0_) + c] : 0;
             }
         }
@@ -63,6 +65,7 @@ void ArrayCore::os_cycle(bool compute) {
 
 void ArrayCore::os_write_outputs() {
     const GemmShape s = job_.shape;
+    stats_.c_writes += static_cast<uint64_t>(mu_) * static_cast<uint64_t>(nu_);
     for (int r = 0; r < mu_; ++r)
         for (int c = 0; c < nu_; ++c)
             job_.c[static_cast<size_t>(m0_ + r) * static_cast<size_t>(s.n) + static_cast<size_t>(n0_ + c)] = psum_[index(r, c)];

@@ -12,7 +12,7 @@ namespace tesa {
 
 namespace {
 
-constexpr uint64_t kRunMagic = 0x4e555254;  // "TRUN"
+constexpr uint64_t kRunMagic = 0x324e555254;  // "TRUN2"
 constexpr uint64_t kMaxLayers = 100000, kMaxLogits = 1u << 28;
 
 template <class T>
@@ -41,7 +41,10 @@ void NetworkRun::add(const NetworkRun& o) {
     correct += o.correct;
     if (layer_stats.size() < o.layer_stats.size()) layer_stats.resize(o.layer_stats.size());
     for (size_t l = 0; l < o.layer_stats.size(); ++l) layer_stats[l] += o.layer_stats[l];
+    if (layer_traffic.size() < o.layer_traffic.size()) layer_traffic.resize(o.layer_traffic.size());
+    for (size_t l = 0; l < o.layer_traffic.size(); ++l) layer_traffic[l] += o.layer_traffic[l];
     total += o.total;
+    traffic += o.traffic;
     accelerator_ns += o.accelerator_ns;
     dma_bytes += o.dma_bytes;
     logits.insert(logits.end(), o.logits.begin(), o.logits.end());
@@ -54,7 +57,11 @@ std::string encode_run(const NetworkRun& r) {
         put(s, v);
     put(s, r.accelerator_ns);
     put(s, r.total);
+    put(s, r.traffic);
+    std::vector<MemoryTraffic> traffic = r.layer_traffic;
+    traffic.resize(r.layer_stats.size());  // one per layer, like the statistics
     for (const GemmStats& g : r.layer_stats) put(s, g);
+    for (const MemoryTraffic& t : traffic) put(s, t);
     for (int32_t l : r.logits) put(s, l);
     return s;
 }
@@ -72,10 +79,13 @@ NetworkRun decode_run(const std::string& bytes, const std::string& name) {
     r.accelerator_ns = c.get<double>();
     if (!std::isfinite(r.accelerator_ns) || r.accelerator_ns < 0) fail(name + ": run record with a bad time");
     r.total = c.get<GemmStats>();
-    const size_t need = layers * sizeof(GemmStats) + logits * sizeof(int32_t);
+    r.traffic = c.get<MemoryTraffic>();
+    const size_t need = layers * (sizeof(GemmStats) + sizeof(MemoryTraffic)) + logits * sizeof(int32_t);
     if (bytes.size() - c.pos != need) fail(name + ": run record of the wrong length");
     r.layer_stats.resize(layers);
     for (GemmStats& g : r.layer_stats) g = c.get<GemmStats>();
+    r.layer_traffic.resize(layers);
+    for (MemoryTraffic& t : r.layer_traffic) t = c.get<MemoryTraffic>();
     r.logits.resize(logits);
     for (int32_t& l : r.logits) l = c.get<int32_t>();
     return r;

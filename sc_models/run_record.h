@@ -1,13 +1,15 @@
 // run_record.h -- the result of running images of a network on the SoC, and its byte form: the
 // payload of resume-journal records (one image each) and of the worker processes' replies.
 //
-// Byte form (little-endian): magic "TRUN" (u64), images, correct, dma_bytes, layer count L, logit
-// count G (u64 each), accelerator_ns (f64), the total GemmStats, L GemmStats, G int32 logits.
+// Byte form (little-endian): magic "TRUN2" (u64), images, correct, dma_bytes, layer count L, logit
+// count G (u64 each), accelerator_ns (f64), the total GemmStats, the total MemoryTraffic, L
+// GemmStats, L MemoryTraffic, G int32 logits.
 // decode_run accepts exactly that and nothing else (no trailing bytes, no implausible counts).
 #pragma once
 
 #include "common/record_journal.h"
 #include "sc_models/gemm.h"
+#include "sc_models/memory_traffic.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -23,6 +25,10 @@ struct NetworkRun {
     size_t images = 0, correct = 0;
     std::vector<GemmStats> layer_stats;  // per network layer (GEMM layers only non-zero), summed over images
     GemmStats total;
+    // Memory traffic per network layer (its commands) and in all (the layers' plus each stream's
+    // firmware fetch), summed over images.
+    std::vector<MemoryTraffic> layer_traffic;
+    MemoryTraffic traffic;
     double accelerator_ns = 0;  // simulated time from START to the interrupt, summed over images
     uint64_t dma_bytes = 0;     // moved by the accelerator's DMA engine
     double wall_seconds = 0;

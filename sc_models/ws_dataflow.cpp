@@ -9,6 +9,7 @@ namespace tesa {
 
 void ArrayCore::ws_load_weights() {
     const GemmShape s = job_.shape;
+    stats_.b_reads += static_cast<uint64_t>(ku_) * static_cast<uint64_t>(nu_);
     for (int r = 0; r < rows_; ++r)
         for (int c = 0; c < cols_; ++c) {
             const size_t i = index(r, c);
@@ -41,6 +42,7 @@ void ArrayCore::ws_cycle(bool stream) {
         int32_t* ps = psum_.data() + row;
         x[0] = edge_valid ? job_.a[static_cast<size_t>(m_edge) * static_cast<size_t>(s.k) + static_cast<size_t>(k0_ + r)] : 0;
         xv[0] = edge_valid;
+        stats_.a_reads += edge_valid;
         const uint8_t keep = flush_ ^ 1;
         for (size_t c = 1; c < C; ++c) {
             x[c] = x_old[c - 1];
@@ -72,7 +74,11 @@ void ArrayCore::ws_cycle(bool stream) {
     const int32_t* bottom = psum_.data() + index(rows_ - 1, 0);
     for (int c = 0; c < nu_; ++c) {
         const int m = t_ - (rows_ - 1) - c;
-        if (m >= 0 && m < s.m) job_.c[static_cast<size_t>(m) * static_cast<size_t>(s.n) + static_cast<size_t>(n0_ + c)] += bottom[c];
+        if (m >= 0 && m < s.m) {
+            job_.c[static_cast<size_t>(m) * static_cast<size_t>(s.n) + static_cast<size_t>(n0_ + c)] += bottom[c];
+            ++stats_.c_writes;
+            stats_.c_reads += k0_ > 0;  // the first K fold writes C; later ones read it back
+        }
     }
 }
 

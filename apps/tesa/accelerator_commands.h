@@ -5,6 +5,8 @@
 #include "apps/tesa/commands.h"
 #include "sc_models/cosim_library.h"
 #include "sc_models/gemm.h"
+#include "sc_models/memory_energy.h"
+#include "sc_models/network_energy.h"
 #include "sc_models/multiplier_backend.h"
 #include "sc_models/system.h"
 
@@ -47,6 +49,25 @@ std::filesystem::path run_and_write_array_study(const std::string& network, cons
                                                 const ArrayStudyOptions& so, const std::filesystem::path& tables_file,
                                                 const std::filesystem::path& data, const std::filesystem::path& out, Context& ctx);
 
+// The array's energy per PE-cycle for a network's conv/fc layers (sc_models/network_energy.h):
+// the dataflow's PE netlist synthesized under --out (cached), OpenSTA at the three corners of
+// --pdk-dir, measured on one test image's streams at `clock_ps` and priced at any voltage; work files
+// under <out>/power/network/<network>_<pe>_<RxC>_T<clock>_image<I>.
+struct ArrayEnergySpec {
+    std::string network;
+    int rows = 16, cols = 16;
+    Dataflow dataflow = Dataflow::WeightStationary;
+    WeightPort port = WeightPort::A;
+    int sample_pes = 8;
+    uint64_t power_seed = 1;
+    int energy_image = 0;
+    double clock_ps = 0;
+    double volts = 1.1;  // where the measurement's energies are stated (any voltage prices later)
+};
+NetworkEnergy measure_array_energy(const po::variables_map& vm, const ArrayEnergySpec& s, const QuantizedModel& base, Context& ctx);
+// --sample-pes, --power-seed, --energy-image: the options measure_array_energy reads.
+void add_array_energy_options(po::options_description& d);
+
 Command make_run_command();
 
 struct NetworkRunSpec {
@@ -65,6 +86,11 @@ struct NetworkRunSpec {
     std::shared_ptr<const CosimModels> cosim;  // backend cosim: the tables' timed models
     size_t calibration_images = 1000;
     std::filesystem::path dump_firmware;  // prefix; empty: none
+    MemoryEnergyModel memory;             // prices of the scratchpads' and DRAM's traffic
+    // With a value: the array's energy of each dataflow (measure_array_energy on the baseline),
+    // priced at array_volts and array_clock_ps; empty: memory energy only.
+    std::function<NetworkEnergy(const QuantizedModel& base, Dataflow d)> measure_array;
+    double array_volts = 0, array_clock_ps = 0;
 };
 
 // `network` end to end on the SoC for each variant and dataflow; writes

@@ -2,7 +2,9 @@
 #pragma once
 
 #include "apps/tesa/cli.h"
+#include "compiler/network_mapping.h"
 #include "compiler/study.h"
+#include "sc_models/memory_energy.h"
 #include "networks/engine.h"
 #include "rtl/synthesizer.h"
 #include "timing/error_tables.h"
@@ -26,11 +28,20 @@ Command make_eval_command();
 Command make_study_command();
 Command make_fw_command();
 
+// The accelerator a study's memory energy is estimated on (memory_energy_estimate).
+struct StudySystem {
+    MappingOptions mapping;
+    MemoryEnergyModel prices = memory_energy_model({256 << 10, 256 << 10, 512 << 10, 16 << 10}, "horowitz", 1950, 8);
+};
+
 // Runs the study of `network` over the error tables `files` and writes
 // <out>/study/<network>_<model>_port<p>.{csv,md} and a PNG per regulation; returns the CSV path.
+// The Markdown ends with the memory energy estimate on `system` (baseline and EAQ share one
+// mapping; WD+EAQ's extra rows from the first table's probabilities).
 std::filesystem::path run_and_write_study(const std::string& network, const Model& m, const std::vector<std::filesystem::path>& files,
                                           const StudyOptions& so, const QuantOptions& qo, const ImageSet& test,
-                                          const std::filesystem::path& data, const std::filesystem::path& out, Context& ctx);
+                                          const std::filesystem::path& data, const std::filesystem::path& out, Context& ctx,
+                                          const StudySystem& system = {});
 
 // "a,b,c" -> {"a", "b", "c"} (empty items dropped); `sep` other than ',' for nested lists.
 std::vector<std::string> split_list(const std::string& s, char sep = ',');
@@ -38,6 +49,17 @@ std::vector<std::string> split_list(const std::string& s, char sep = ',');
 std::string fmt(const char* format, double v);
 
 // A committed network (or `file` if not empty), checked against the data set its name implies.
+// --dram-pj-per-access, --sram-pj-per-access, --memory-access-bytes (sc_models/memory_energy.h),
+// and the model they give for scratchpads of `capacity` bytes (weights, activations, outputs,
+// parameters).
+void add_memory_energy_options(po::options_description& desc);
+MemoryEnergyModel memory_energy_options(const po::variables_map& vm, const std::array<uint64_t, 4>& capacity);
+// The memories' energy per inference of each model in `variants` (name, model) as the compiler
+// maps it onto an accelerator of `o` (firmware traffic in closed form, compiler/network_mapping.h):
+// a Markdown table with SRAM and DRAM energy, bytes and pJ per MAC of the memories.
+std::string memory_energy_estimate(const std::vector<std::pair<std::string, const QuantizedModel*>>& variants, const MappingOptions& o,
+                                   const MemoryEnergyModel& prices);
+
 Model load_network(const std::string& network, const std::string& file);
 // Test accuracy, FP32 or INT8 (quantized with activations calibrated on training images).
 EvalResult measure_accuracy(const Model& m, const ImageSet& test, bool int8, const QuantOptions& qo,

@@ -30,7 +30,6 @@ std::filesystem::path run_and_write_explore(const po::variables_map& vm, const E
     const Model m = load_network(s.network, "");
     const std::filesystem::path data = vm["data-dir"].as<std::string>();
     const std::filesystem::path out = vm["out"].as<std::string>();
-    const std::filesystem::path pdk = vm["pdk-dir"].as<std::string>();
     const std::string corner = check_corner(vm["corner"].as<std::string>());
     const TimingSetupOptions setup = accelerator_timing_options(vm, corner);
 
@@ -95,27 +94,13 @@ std::filesystem::path run_and_write_explore(const po::variables_map& vm, const E
     const ImageSet energy_set = load_dataset(m.dataset, "test", data).head(static_cast<size_t>(s.energy_image) + 1);
     if (energy_set.count() <= static_cast<size_t>(s.energy_image)) fail("--energy-image " + std::to_string(s.energy_image) + ": no such test image");
     const uint8_t* energy_image = energy_set.image(static_cast<size_t>(s.energy_image));
-    PeDesign d;
-    d.output_stationary = s.dataflow == Dataflow::OutputStationary;
-    d.weight_on_b = s.study.port == WeightPort::B;
-    const SynthResult pe = synthesize_pe_cached(d, source_dir(), pdk / "nangate45_typ.lib.gz", "typ", out);
-    NetworkEnergyOptions eo;
-    eo.pe.rows = s.rows, eo.pe.cols = s.cols, eo.pe.sample_pes = s.sample_pes, eo.pe.seed = s.power_seed;
-    eo.pe.netlist = pe.netlist;
-    eo.pe.sta.liberty = setup.liberty;
-    eo.pe.sta.liberty_cache = out / "liberty";
-    eo.pe.sta.clock_period_ps = tp[0].clock_ps;
-    eo.pe.voltage = VoltageScaling{tp[0].volts, {{{"slow", pdk / "nangate45_slow.lib.gz"}, {"typ", pdk / "nangate45_typ.lib.gz"},
-                                                  {"fast", pdk / "nangate45_fast.lib.gz"}}}};
-    char buf[600];
-    std::snprintf(buf, sizeof buf, "%s_%s_%dx%d_T%.1f_image%d", s.network.c_str(), pe_dir_name(d).c_str(), s.rows, s.cols, tp[0].clock_ps,
-                  s.energy_image);
-    eo.pe.sta.work_dir = out / "power" / "network" / buf;
-    eo.dataflow = s.dataflow;
-    eo.weight_port = s.study.port;
-    ctx.err << "explore: energy of " << s.network << "'s layers on the " << s.rows << "x" << s.cols << " " << dataflow_name(s.dataflow)
-            << " array (PE netlist, OpenSTA at three corners)" << std::endl;
-    const NetworkEnergy energy = measure_network_energy(base, energy_image, eo);
+    ArrayEnergySpec es;
+    es.network = s.network;
+    es.rows = s.rows, es.cols = s.cols, es.dataflow = s.dataflow, es.port = s.study.port;
+    es.sample_pes = s.sample_pes, es.power_seed = s.power_seed, es.energy_image = s.energy_image;
+    es.clock_ps = tp[0].clock_ps;
+    es.volts = tp[0].volts;
+    const NetworkEnergy energy = measure_array_energy(vm, es, base, ctx);
     const auto price = [&](const TradeoffPoint& p, const QuantizedModel& q) {
         const std::vector<LayerCycles> cycles = count_array_cycles(q, energy_image, s.rows, s.cols, s.dataflow, s.study.port);
         InferenceCost c;
@@ -137,6 +122,7 @@ std::filesystem::path run_and_write_explore(const po::variables_map& vm, const E
     tag += std::string("_") + dataflow_name(s.dataflow) + "_port" + weight_port_name(s.study.port);
     const std::string stem = s.network + "_" + tag;
     const std::filesystem::path dir = out / "explore";
+    char buf[600];
     std::snprintf(buf, sizeof buf,
                   "%s: accuracy and energy per inference (%s model, weight on port %s, %zu test images, %d seed(s); energy: %dx%d %s array "
                   "PEs, test image %d, %d sampled PEs)",
@@ -249,11 +235,9 @@ Command make_explore_command() {
             ("threads", bounded<int>("threads", Range::closed(0, kMaxThreads))->default_value(0)->value_name("N"), "worker threads (0: all cores)")
             ("array", po::value<std::string>()->default_value("16x16")->value_name("RxC"), "the array the energy is measured on")
             ("dataflow", po::value<std::string>()->default_value("ws")->value_name("ws|os"), "its dataflow")
-            ("sample-pes", bounded<int>("sample-pes", Range::closed(1, 4096))->default_value(8)->value_name("P"), "PEs simulated at gate level per layer")
-            ("power-seed", po::value<uint64_t>()->default_value(1)->value_name("S"), "seed of the PE sample")
-            ("energy-image", bounded<int>("energy-image", Range::closed(0, 9999))->default_value(0)->value_name("I"), "the test image whose streams are measured")
             ("no-plot", "CSV and Markdown only")
             ("out", po::value<std::string>()->default_value("tesa-out")->value_name("DIR"), "root directory of results");
+        add_array_energy_options(d);
         add_data_dir_option(d);
         add_liberty_options(d);
     };

@@ -1,7 +1,10 @@
 // run_command.cpp -- `tesa run`: whole networks end to end on the simulated SoC (host, bus, DRAM,
 // accelerator with the cycle-accurate array), compiled by the host-side compiler, for each
 // variant (baseline, EAQ, WD+EAQ) and dataflow: accuracy with its confidence interval, MACs,
-// cycles, utilisation and timing errors per layer, as text, Markdown and CSV.
+// cycles, utilisation and timing errors per layer, as text, Markdown and CSV; energy per layer and
+// per inference of the scratchpads and DRAM (their counted traffic priced by
+// sc_models/memory_energy.h) and, with --energy, of the array's PEs (network_energy.h, priced on the
+// SoC's own busy and idle PE-cycles).
 //
 // --jobs N splits the images over N forked processes (SystemC's kernel is single-threaded); each
 // image draws its slow cycles from (seed, image index), so the results do not depend on N. Every
@@ -27,6 +30,7 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <limits>
 #include <ostream>
 #include <sstream>
 
@@ -149,7 +153,40 @@ struct Result {
     NetworkProgram program;
     NetworkRun run;
     size_t simulated = 0;  // images simulated by this invocation (the rest came from the journal)
+    // Per inference: each layer's memory energy and (when measured) array energy, pJ.
+    std::vector<MemoryEnergy> layer_memory;
+    std::vector<double> layer_array;  // NaN: not a measured layer, or no array energy asked for
+    MemoryEnergy memory;              // the whole stream (layers and firmware fetch)
+    double array_pj = std::numeric_limits<double>::quiet_NaN();
 };
+
+MemoryTraffic per_image(const MemoryTraffic& t, size_t images) {
+    MemoryTraffic s = t;
+    const uint64_t n = std::max<uint64_t>(1, images);
+    for (size_t b = 0; b < 4; ++b) s.spad_read[b] /= n, s.spad_written[b] /= n;
+    s.dram_read /= n;
+    s.dram_written /= n;
+    return s;
+}
+
+// Prices one result: memory traffic by `mem`, the array's busy and idle PE-cycles (of the SoC's
+// run, per layer) by `array` at (volts, clock_ps) when given.
+void price(Result& res, const MemoryEnergyModel& mem, const NetworkEnergy* array, double volts, double clock_ps) {
+    const NetworkRun& r = res.run;
+    res.layer_memory.clear();
+    for (const MemoryTraffic& t : r.layer_traffic) res.layer_memory.push_back(memory_energy(per_image(t, r.images), mem));
+    res.memory = memory_energy(per_image(r.traffic, r.images), mem);
+    res.layer_array.assign(r.layer_stats.size(), std::numeric_limits<double>::quiet_NaN());
+    if (!array || !r.images) return;
+    res.array_pj = 0;
+    for (const LayerEnergy& le : array->layers) {
+        LayerCycles c = le.cycles;
+        c.stats = r.layer_stats.at(static_cast<size_t>(le.cycles.layer));
+        const double e = le.energy_pj(c, volts, clock_ps) / static_cast<double>(r.images);
+        res.layer_array[static_cast<size_t>(le.cycles.layer)] = e;
+        res.array_pj += e;
+    }
+}
 
 void check_variants(const std::vector<std::string>& variants) {
     for (const std::string& v : variants)
@@ -199,7 +236,9 @@ std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const 
     const std::string array_name = std::to_string(a.rows) + "x" + std::to_string(a.cols);
     std::ostringstream layers_csv;
     layers_csv << "variant,dataflow,layer,type,m,n,k,extra_rows,tiles,macs,macs_issued,passes,expected_cycles,cycles,busy_pe_cycles,"
-                  "utilisation,slow_cycles,wrong_products,wrong_outputs,dma_bytes_per_image\n";
+                  "utilisation,slow_cycles,wrong_products,wrong_outputs,dma_bytes_per_image,sram_read_bytes_per_image,sram_written_bytes_per_image,"
+                  "dram_read_bytes_per_image,dram_written_bytes_per_image,array_pj_per_image,sram_pj_per_image,dram_pj_per_image\n";
+    std::map<Dataflow, NetworkEnergy> array_energy;  // measured on the baseline, once per dataflow
     for (const std::string& variant : s.variants) {
         QuantizedModel q = base;
         if (variant != "baseline") {
@@ -273,6 +312,7 @@ std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const 
             // Per-layer statistics for every layer even when no image ran now (all journaled, or none
             // left in the budget): the report below indexes them by layer.
             res.run.layer_stats.resize(q.model->layers.size());
+            res.run.layer_traffic.resize(q.model->layers.size());
             res.run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             res.simulated = res.run.images;
             res.run.add(before);
@@ -282,12 +322,22 @@ std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const 
                           res.dataflow.c_str(), 100 * r.accuracy(), static_cast<double>(res.simulated) / std::max(r.wall_seconds, 1e-9),
                           res.simulated, r.wall_seconds);
             ctx.err << buf << std::flush;
+            if (s.measure_array && !array_energy.count(d)) array_energy.emplace(d, s.measure_array(base, d));
+            price(res, s.memory, s.measure_array ? &array_energy.at(d) : nullptr, s.array_volts, s.array_clock_ps);
             for (const LayerMap& l : res.program.layers) {
-                const GemmStats& g = r.layer_stats[static_cast<size_t>(l.layer)];
+                const size_t li = static_cast<size_t>(l.layer);
+                const GemmStats& g = r.layer_stats[li];
+                const MemoryTraffic t = per_image(r.layer_traffic[li], r.images);
+                const MemoryEnergy& me = res.layer_memory[li];
+                uint64_t read = 0, written = 0;
+                for (size_t b = 0; b < 4; ++b) read += t.spad_read[b], written += t.spad_written[b];
                 layers_csv << variant << "," << res.dataflow << "," << l.layer << "," << layer_type_name(l.type) << "," << l.gemm.m << ","
                            << l.gemm.n << "," << l.gemm.k << "," << l.extra_rows << "," << l.tiles << "," << l.macs << "," << l.macs_issued << ","
                            << l.passes << "," << l.expected_cycles << "," << g.cycles << "," << g.busy_pe_cycles << "," << fmt("%.6f", g.utilisation())
-                           << "," << g.slow_cycles << "," << g.wrong_products << "," << g.wrong_outputs << "," << l.dma_bytes << "\n";
+                           << "," << g.slow_cycles << "," << g.wrong_products << "," << g.wrong_outputs << "," << l.dma_bytes << "," << read << ","
+                           << written << "," << t.dram_read << "," << t.dram_written << ","
+                           << (std::isnan(res.layer_array[li]) ? std::string() : fmt("%.1f", res.layer_array[li])) << "," << fmt("%.1f", me.sram_pj())
+                           << "," << fmt("%.1f", me.dram_pj) << "\n";
             }
             results.push_back(std::move(res));
         }
@@ -306,7 +356,7 @@ std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const 
        << "|---|---|---|---|---|---|---|---|---|---|\n";
     csv << "network,variant,dataflow,array,clock_scale,regulation,seed,images,correct,accuracy,ci95,macs,macs_issued,cycles_per_image,"
            "utilisation,slow_per_image,wrong_products_per_image,wrong_outputs_per_image,accelerator_us_per_image,dma_bytes_per_image,"
-           "images_per_second,wall_seconds\n";
+           "images_per_second,wall_seconds,array_uj_per_image,sram_uj_per_image,dram_uj_per_image,total_uj_per_image,pj_per_mac\n";
     const std::string array = std::to_string(s.system.accelerator.rows) + "x" + std::to_string(s.system.accelerator.cols);
     for (const Result& res : results) {
         const NetworkRun& r = res.run;
@@ -321,8 +371,27 @@ std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const 
             << fmt("%.6f", r.total.utilisation()) << "," << fmt("%.3f", static_cast<double>(r.total.slow_cycles) / n) << ","
             << fmt("%.3f", static_cast<double>(r.total.wrong_products) / n) << "," << fmt("%.3f", static_cast<double>(r.total.wrong_outputs) / n)
             << "," << fmt("%.3f", r.accelerator_ns / n / 1000) << "," << fmt("%.0f", static_cast<double>(r.dma_bytes) / n) << ","
-            << fmt("%.3f", res.simulated ? static_cast<double>(res.simulated) / r.wall_seconds : 0.0) << "," << fmt("%.1f", r.wall_seconds) << "\n";
+            << fmt("%.3f", res.simulated ? static_cast<double>(res.simulated) / r.wall_seconds : 0.0) << "," << fmt("%.1f", r.wall_seconds);
+        const bool arr = !std::isnan(res.array_pj);
+        const double total = res.memory.total_pj() + (arr ? res.array_pj : 0);
+        csv << "," << (arr ? fmt("%.4f", res.array_pj / 1e6) : std::string()) << "," << fmt("%.4f", res.memory.sram_pj() / 1e6) << ","
+            << fmt("%.4f", res.memory.dram_pj / 1e6) << "," << (arr ? fmt("%.4f", total / 1e6) : std::string()) << ","
+            << (arr ? fmt("%.4f", total / static_cast<double>(res.program.macs())) : std::string()) << "\n";
     }
+    // Energy per inference: the array (when measured) and the memories, with their shares.
+    md << "\nEnergy per inference (" << describe(s.memory);
+    if (s.measure_array) md << "; array PEs at " << fmt("%.3f V", s.array_volts) << ", T_clk " << fmt("%.1f ps", s.array_clock_ps);
+    md << "):\n\n| variant | dataflow | array uJ | SRAM uJ | DRAM uJ | total uJ | pJ per MAC | array / SRAM / DRAM |\n|---|---|---|---|---|---|---|---|\n";
+    for (const Result& res : results) {
+        const bool arr = !std::isnan(res.array_pj);
+        const double a = arr ? res.array_pj : 0, total = a + res.memory.total_pj();
+        md << "| " << res.variant << " | " << res.dataflow << " | " << (arr ? fmt("%.3f", a / 1e6) : std::string("- (--energy)")) << " | "
+           << fmt("%.3f", res.memory.sram_pj() / 1e6) << " | " << fmt("%.3f", res.memory.dram_pj / 1e6) << " | "
+           << (arr ? fmt("%.3f", total / 1e6) : std::string("-")) << " | " << (arr ? fmt("%.2f", total / static_cast<double>(res.program.macs())) : std::string("-"))
+           << " | " << (arr ? fmt("%.1f%%", 100 * a / total) : std::string("-")) << " / " << fmt("%.1f%%", 100 * res.memory.sram_pj() / total) << " / "
+           << fmt("%.1f%%", 100 * res.memory.dram_pj / total) << " |\n";
+    }
+    if (!s.measure_array) md << "\n(Shares of the memories' energy only: the array's needs --energy.)\n";
     const std::string stem = s.network + "_" + array + (tables ? "_" + table_tag(*tables) : std::string("_exact")) + "_" + s.regulation;
     const std::filesystem::path dir = out / "run";
     OutputSet outputs;  // all three or none
@@ -377,6 +446,27 @@ int run_run(const po::variables_map& vm, Context& ctx) {
     if (!(s.system.clock_ns > 0) || !(s.system.dram_bytes_per_ns > 0) || s.system.dram_latency_ns < 0)
         fail("run: --clock-ns and --dram-gbps must be positive, --dram-latency-ns non-negative");
     if (vm.count("dump-firmware")) s.dump_firmware = vm["dump-firmware"].as<std::string>();
+    s.memory = memory_energy_options(vm, {a.weight_bytes, a.activation_bytes, a.output_bytes, a.parameter_bytes});
+    if (vm.count("energy")) {
+        // The array's energy at the operating point of the tables (or of the options, without tables).
+        const OperatingPoint op = !s.tables_file.empty() ? resolve_table_point(vm, s.tables_file).point
+                                                         : resolve_point(vm, accelerator_timing_options(vm, corner), operating_point_spec(vm, corner)).point;
+        s.array_volts = op.volts();
+        s.array_clock_ps = op.clock_ps;
+        ArrayEnergySpec es;
+        es.network = s.network;
+        es.rows = a.rows, es.cols = a.cols, es.port = s.weight_port;
+        es.sample_pes = vm["sample-pes"].as<int>();
+        es.power_seed = vm["power-seed"].as<uint64_t>();
+        es.energy_image = vm["energy-image"].as<int>();
+        es.clock_ps = op.clock_ps;
+        es.volts = op.volts();
+        s.measure_array = [es, &vm, &ctx](const QuantizedModel& base, Dataflow d) {
+            ArrayEnergySpec e = es;
+            e.dataflow = d;
+            return measure_array_energy(vm, e, base, ctx);
+        };
+    }
     const ImageSet test = load_dataset(m.dataset, "test", data).head(static_cast<size_t>(vm["images"].as<int>()));
     run_and_write_network_runs(s, m, test, data, out, ctx);
     return 0;
@@ -423,7 +513,10 @@ Command make_run_command() {
             ("dram-gbps", bounded<double>("dram-gbps", Range::closed(1e-3, 1e4))->default_value(12.8)->value_name("B"), "DRAM bandwidth (bytes per ns)")
             ("calibration-images", bounded<int>("calibration-images", Range::closed(1, 1000000))->default_value(1000)->value_name("N"), "training images for activation scales")
             ("dump-firmware", po::value<std::string>()->value_name("PREFIX"), "also write each compiled stream to PREFIX.<variant>.<dataflow>.fw and its DRAM image to .dram")
+            ("energy", "also the array's energy per inference: the PE netlist through OpenSTA at the operating point (a minute or more per dataflow)")
             ("out", po::value<std::string>()->default_value("tesa-out")->value_name("DIR"), "root directory of results");
+        add_memory_energy_options(d);
+        add_array_energy_options(d);
         add_data_dir_option(d);
         add_liberty_options(d);
         add_operating_point_options(d, 0.9);

@@ -1,9 +1,11 @@
 // study_command.cpp -- `tesa study`: the paper's Tables IV-VI for one network (accuracy without
-// errors, with timing errors, with WD+EAQ and with EAQ; MAC counts), CSV and Markdown.
+// errors, with timing errors, with WD+EAQ and with EAQ; MAC counts), CSV and Markdown, with the
+// memories' energy per inference estimated from the compiler's mapping.
 #include "apps/tesa/commands.h"
 
 #include "common/error.h"
 #include "common/file_util.h"
+#include "compiler/mitigation.h"
 #include "compiler/study.h"
 
 #include <cstdio>
@@ -13,7 +15,8 @@ namespace tesa::cli {
 
 std::filesystem::path run_and_write_study(const std::string& network, const Model& m, const std::vector<std::filesystem::path>& files,
                                           const StudyOptions& so, const QuantOptions& qo, const ImageSet& test,
-                                          const std::filesystem::path& data, const std::filesystem::path& out, Context& ctx) {
+                                          const std::filesystem::path& data, const std::filesystem::path& out, Context& ctx,
+                                          const StudySystem& system) {
     std::vector<ErrorTables> tables;
     for (const auto& f : files) tables.push_back(ErrorTables::read(f));
     std::vector<const ErrorTables*> ptrs;
@@ -41,7 +44,12 @@ std::filesystem::path run_and_write_study(const std::string& network, const Mode
     const std::string variant = std::string(error_model_name(so.model)) + "_port" + weight_port_name(so.port) + (so.activation_aware ? "_aware" : "");
     const std::string title = network + ", " + error_model_name(so.model) + " model, weight on port " + weight_port_name(so.port) +
                               (so.activation_aware ? ", activation-aware EAQ/WD" : "");
-    const std::string md = study_markdown(rows, title);
+    QuantizedModel wd = base;
+    MitigationOptions mo;
+    mo.eaq = true;
+    mo.wd_fraction = so.wd_fraction;
+    mitigate(wd, so.port == WeightPort::A ? tables[0].p_weight_a : tables[0].p_weight_b, mo);
+    const std::string md = study_markdown(rows, title) + "\n" + memory_energy_estimate({{"baseline, EAQ", &base}, {"WD+EAQ", &wd}}, system.mapping, system.prices);
     const std::string stem = network + "_" + variant;
     const std::filesystem::path dir = out / "study";
     const std::filesystem::path csv = dir / (stem + ".csv");
@@ -98,7 +106,13 @@ int run_study_command(const po::variables_map& vm, Context& ctx) {
     qo.per_channel = vm.count("per-channel") > 0;
     qo.calibration_images = static_cast<size_t>(vm["calibration-images"].as<int>());
     const ImageSet test = load_dataset(m.dataset, "test", data).head(static_cast<size_t>(vm["images"].as<int>()));
-    run_and_write_study(network, m, files, so, qo, test, data, out, ctx);
+    StudySystem system;
+    parse_array(vm["array"].as<std::string>(), system.mapping.rows, system.mapping.cols);
+    system.mapping.dataflow = parse_dataflow(vm["dataflow"].as<std::string>());
+    system.mapping.weight_port = so.port;
+    const MappingOptions& mp = system.mapping;
+    system.prices = memory_energy_options(vm, {mp.weight_bytes, mp.activation_bytes, mp.output_bytes, mp.parameter_bytes});
+    run_and_write_study(network, m, files, so, qo, test, data, out, ctx, system);
     return 0;
 }
 
@@ -139,7 +153,10 @@ Command make_study_command() {
             ("calibration-images", bounded<int>("calibration-images", Range::closed(1, 1000000))->default_value(1000)->value_name("N"), "training images for activation scales")
             ("images", bounded<int>("images", Range::closed(0, 100000000))->default_value(0)->value_name("N"), "first N test images (0: all)")
             ("threads", bounded<int>("threads", Range::closed(0, kMaxThreads))->default_value(0)->value_name("N"), "worker threads (0: all cores)")
+            ("array", po::value<std::string>()->default_value("16x16")->value_name("RxC"), "the accelerator of the memory energy estimate")
+            ("dataflow", po::value<std::string>()->default_value("ws")->value_name("ws|os"), "its dataflow")
             ("out", po::value<std::string>()->default_value("tesa-out")->value_name("DIR"), "root directory of results");
+        add_memory_energy_options(d);
         add_data_dir_option(d);
     };
     c.run = run_study_command;

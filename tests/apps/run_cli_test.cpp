@@ -1,7 +1,8 @@
 // `tesa run`: LeNet-5 end to end on the SoC from the command line and from an INI file; without
 // errors its accuracy is the INT8 engine's; with errors (synthetic tables written as a table file)
 // the results do not depend on how many worker processes share the images; the dumped firmware
-// decodes; bad variants, tables and arrays are refused with clear errors.
+// decodes; memory energy comes from the counted traffic and, with --energy, the array's too; bad
+// variants, tables, arrays and energy prices are refused with clear errors.
 #include "apps/tesa/commands.h"
 #include "cli_test_util.h"
 #include "test_util.h"
@@ -15,6 +16,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <sstream>
 
 namespace fs = std::filesystem;
 using namespace tesa::test;
@@ -28,10 +30,15 @@ CliRun run(std::vector<std::string> args) {
 
 using tesa::test::TempDir;
 
-// The CSV's value in column `name` of row `row` (1: the first data row).
+// The CSV's value in column `name` of row `row` (1: the first data row); empty fields count.
 std::string field(const std::string& csv, int row, const std::string& name) {
     std::vector<std::vector<std::string>> rows;
-    for (const std::string& line : tesa::cli::split_list(csv, '\n')) rows.push_back(tesa::cli::split_list(line, ','));
+    for (const std::string& line : tesa::cli::split_list(csv, '\n')) {
+        std::vector<std::string> cells;
+        std::stringstream in(line + ",");
+        for (std::string c; std::getline(in, c, ',');) cells.push_back(c);
+        rows.push_back(cells);
+    }
     for (size_t c = 0; c < rows.at(0).size(); ++c)
         if (rows[0][c] == name) return rows.at(static_cast<size_t>(row)).at(c);
     return "?";
@@ -55,6 +62,14 @@ TEST(RunCli, WithoutErrorsTheSystemHasTheEnginesAccuracy) {
     EXPECT_EQ(field(csv, 1, "wrong_products_per_image"), "0.000");
     EXPECT_TRUE(contains(r.out, "| 4 | fc | 1 x 120 x 400 |")) << r.out;
     EXPECT_TRUE(fs::exists(t.path / "run" / "lenet5-mnist_8x8_exact_0_layers.csv"));
+    // Memory energy from the counted traffic; the array's only with --energy.
+    EXPECT_GT(std::stod(field(csv, 1, "sram_uj_per_image")), 0) << csv;
+    EXPECT_GT(std::stod(field(csv, 1, "dram_uj_per_image")), std::stod(field(csv, 1, "sram_uj_per_image"))) << csv;
+    EXPECT_EQ(field(csv, 1, "array_uj_per_image"), "") << csv;
+    EXPECT_TRUE(contains(r.out, "Energy per inference (DRAM 1950 pJ")) << r.out;
+    const std::string layers = tesa::read_file(t.path / "run" / "lenet5-mnist_8x8_exact_0_layers.csv");
+    EXPECT_EQ(field(layers, 1, "dram_read_bytes_per_image"), "19822") << "conv1: im2col 784 x 25, weights 150, parameters 72";
+    EXPECT_GT(std::stod(field(layers, 1, "sram_pj_per_image")), 0) << layers;
     CliRun d = run_tesa({"fw", "dump", (t.path / "lenet.baseline.ws.fw").string()});
     ASSERT_EQ(d.code, 0) << d.err;
     EXPECT_TRUE(contains(d.out, "gemm       ws M=784 N=6 K=25")) << d.out;
@@ -63,6 +78,33 @@ TEST(RunCli, WithoutErrorsTheSystemHasTheEnginesAccuracy) {
     const std::string fw = tesa::read_file(t.path / "lenet.baseline.ws.fw");
     ASSERT_GT(image.size(), fw.size());
     EXPECT_EQ(image.substr(image.size() - fw.size()), fw) << "the DRAM image ends with the firmware";
+}
+
+// --energy: the array's PEs priced on the SoC's own busy and idle PE-cycles, next to the memories;
+// the per-layer figures add up to the per-inference ones.
+TEST(RunCli, EnergyPerInferenceOfTheArrayAndTheMemories) {
+    TempDir t;
+    CliRun r = run({"--regulation", "0", "--images", "3", "--array", "8x8", "--calibration-images", "300", "--energy", "--sample-pes", "1",
+                    "--clock-scale", "1.0", "--out", t.path.string()});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const std::string csv = tesa::read_file(t.path / "run" / "lenet5-mnist_8x8_exact_0.csv");
+    const std::string layers = tesa::read_file(t.path / "run" / "lenet5-mnist_8x8_exact_0_layers.csv");
+    const double array = std::stod(field(csv, 1, "array_uj_per_image")), sram = std::stod(field(csv, 1, "sram_uj_per_image")),
+                 dram = std::stod(field(csv, 1, "dram_uj_per_image")), total = std::stod(field(csv, 1, "total_uj_per_image"));
+    EXPECT_GT(array, 0);
+    EXPECT_NEAR(total, array + sram + dram, 2e-4);
+    EXPECT_NEAR(std::stod(field(csv, 1, "pj_per_mac")), total * 1e6 / 416520, 0.01);
+    double layer_array = 0, layer_memory = 0;
+    for (int row = 1; row <= 7; ++row) {
+        const std::string a = field(layers, row, "array_pj_per_image");
+        EXPECT_EQ(a.empty(), row == 2 || row == 4) << "no array energy for the pooling layers, row " << row;
+        if (!a.empty()) layer_array += std::stod(a);
+        layer_memory += std::stod(field(layers, row, "sram_pj_per_image")) + std::stod(field(layers, row, "dram_pj_per_image"));
+    }
+    EXPECT_NEAR(layer_array / 1e6, array, 1e-3);
+    EXPECT_LT(layer_memory / 1e6, sram + dram) << "the stream's firmware fetch is no layer's";
+    EXPECT_GT(layer_memory / 1e6, 0.9 * (sram + dram));
+    EXPECT_TRUE(contains(r.out, "array PEs at 1.100 V")) << r.out;
 }
 
 TEST(RunCli, ResultsDoNotDependOnTheWorkerCountAndConfigFilesWork) {
@@ -154,6 +196,11 @@ TEST(RunCli, BadInputsAreRefused) {
     EXPECT_TRUE(contains(r.err, "--array '100000x100000': rows: 100000 is out of range")) << r.err;
     r = run({"--regulation", "0", "--images", "-1", "--out", t.path.string()});
     EXPECT_TRUE(contains(r.err, "--images: -1 is out of range")) << r.err;
+    r = run({"--regulation", "0", "--images", "2", "--sram-pj-per-access", "1,2", "--out", t.path.string()});
+    EXPECT_NE(r.code, 0);
+    EXPECT_TRUE(contains(r.err, "--sram-pj-per-access: '1,2'")) << r.err;
+    r = run({"--regulation", "0", "--images", "2", "--dram-pj-per-access", "-5", "--out", t.path.string()});
+    EXPECT_TRUE(contains(r.err, "--dram-pj-per-access: -5 is out of range")) << r.err;
 }
 
 }  // namespace

@@ -58,6 +58,11 @@ TEST(StudyCli, WritesTheTableWithAllFourVariantsAndMacCounts) {
     // Regulation 0.5 on these tables wrecks the unprotected network more than 2 sigma does.
     EXPECT_LT(std::stod(cols[6]), std::stod(cols[5]));
     EXPECT_TRUE(fs::exists(dir / "study" / "lenet5-mnist_paper_porta.md"));
+    // The memories' energy from the compiler's mapping: WD's extra rows cost more traffic.
+    EXPECT_TRUE(contains(r.out, "Memory energy per inference, from the compiler's mapping onto a 16x16 ws accelerator")) << r.out;
+    EXPECT_TRUE(contains(r.out, "| baseline, EAQ | 416520 | ")) << r.out;
+    EXPECT_TRUE(contains(r.out, "| WD+EAQ | ")) << r.out;
+    EXPECT_FALSE(contains(r.out, "| WD+EAQ | 416520 | ")) << r.out;
     // One PNG per regulation.
     for (const char* reg : {"2sigma", "0.5"}) {
         const std::string png = slurp(dir / "study" / (std::string("lenet5-mnist_paper_porta_") + reg + ".png"));

@@ -45,6 +45,7 @@ TEST(DmaEngine, StridedBlocksMoveWithTheMemorysTiming) {
 
     std::vector<uint32_t> codes;
     sc_core::sc_time load_time;
+    MemoryTraffic traffic, gathered;
     Runner run("run");
     run.body = [&] {
         const sc_core::sc_time t0 = sc_core::sc_time_stamp();
@@ -53,18 +54,38 @@ TEST(DmaEngine, StridedBlocksMoveWithTheMemorysTiming) {
         codes.push_back(dma.execute({true, fw::Buffer::Activations, 0x8000, 32, 4, 16, 100}));
         codes.push_back(dma.execute({false, fw::Buffer::Activations, 0x1000, 250, 1, 16, 16}));  // past the scratchpad
         codes.push_back(dma.execute({false, fw::Buffer::Weights, (1 << 20) - 8, 0, 1, 16, 16}));  // past the DRAM
+        traffic = dma.traffic();
+        // A gather of every third byte bursts each row's whole span: 2 rows x ((8 - 1) x 3 + 1).
+        fw::DmaCmd gather{false, fw::Buffer::Weights, 0x1000, 0, 2, 8, 64};
+        gather.dram_elem_stride = 3;
+        codes.push_back(dma.execute(gather));
+        gathered = dma.traffic();
+        gathered -= traffic;
     };
     sc_core::sc_start(10, sc_core::SC_US);
-    ASSERT_EQ(codes, (std::vector<uint32_t>{kDmaOk, kDmaOk, kDmaScratchpadRange, kDmaBusError}));
+    ASSERT_EQ(codes, (std::vector<uint32_t>{kDmaOk, kDmaOk, kDmaScratchpadRange, kDmaBusError, kDmaOk}));
     for (unsigned r = 0; r < 4; ++r)
         for (unsigned i = 0; i < 16; ++i) EXPECT_EQ(a.at(32)[r * 16 + i], image[r * 64 + i]) << r << " " << i;
     EXPECT_EQ(load_time, sc_core::sc_time(4 * (50 + 16 / 8.0), sc_core::SC_NS)) << "per row: latency + bytes / bandwidth";
     uint8_t back[16];
     dbg(dram, false, 0x8000 + 3 * 100, back, 16);
     EXPECT_EQ(std::memcmp(back, image + 3 * 64, 16), 0);
-    EXPECT_EQ(dma.bytes_moved(), 128u);
-    EXPECT_EQ(dram.bytes_read(), 64u);
+    EXPECT_EQ(dma.bytes_moved(), 128u + 16);
+    EXPECT_EQ(dram.bytes_read(), 64u + 2 * 22);
     EXPECT_EQ(dram.bytes_written(), 64u);
+    // Traffic: what the transactions moved; the refused commands moved nothing.
+    EXPECT_EQ(traffic.dram_read, 64u);
+    EXPECT_EQ(traffic.dram_written, 64u);
+    EXPECT_EQ(traffic.spad_written[1], 64u);
+    EXPECT_EQ(traffic.spad_read[1], 64u);
+    EXPECT_EQ(traffic.spad_bytes(), 128u);
+    EXPECT_EQ(gathered.dram_read, 2u * 22);
+    EXPECT_EQ(gathered.spad_written[0], 16u);
+    EXPECT_EQ(gathered.spad_bytes(), 16u);
+    fw::DmaCmd gather{false, fw::Buffer::Weights, 0x1000, 0, 2, 8, 64};
+    gather.dram_elem_stride = 3;
+    EXPECT_TRUE(command_traffic(gather, 4, 4) == gathered) << "the closed form of a DMA command";
+    for (unsigned e = 0; e < 8; ++e) EXPECT_EQ(w.at(8)[e], image[64 + 3 * e]);
 }
 
 }  // namespace

@@ -67,6 +67,26 @@ Checked run_exact(const QuantizedModel& q, const ImageSet& set, Dataflow d, cons
     EXPECT_EQ(c.run.total.busy_pe_cycles, set.count() * c.program.macs_issued()) << what;
     EXPECT_EQ(c.run.total.cycles, set.count() * c.program.expected_cycles()) << what;
     EXPECT_EQ(c.run.images, set.count());
+    // The SoC's counted memory traffic (DMA transactions, the array's edges) equals the
+    // compiler's closed-form estimate, layer by layer.
+    const uint64_t n = set.count();
+    auto times = [n](MemoryTraffic t) {
+        MemoryTraffic s;
+        for (uint64_t i = 0; i < n; ++i) s += t;
+        return s;
+    };
+    EXPECT_EQ(c.run.layer_traffic.size(), c.program.layers.size()) << what;
+    for (size_t l = 0; l < c.program.layers.size() && l < c.run.layer_traffic.size(); ++l)
+        EXPECT_TRUE(c.run.layer_traffic[l] == times(c.program.layers[l].traffic)) << what << ": layer " << l;
+    EXPECT_TRUE(c.run.traffic == times(c.program.traffic())) << what;
+    // Each layer's output tensor goes back to DRAM once (INT8), the logits as int32.
+    uint64_t outputs = 4 * static_cast<uint64_t>(c.program.classes);
+    for (size_t l = 0; l + 1 < q.model->layers.size(); ++l) {
+        const Shape& o = q.model->layers[l].out;
+        outputs += static_cast<uint64_t>(o.c) * o.h * o.w;
+    }
+    EXPECT_EQ(c.run.traffic.dram_written, n * outputs) << what;
+    EXPECT_GE(c.run.traffic.dram_read, n * c.program.firmware.size()) << what;
     return c;
 }
 
@@ -237,11 +257,16 @@ TEST(RunRecord, RecordsOfAnotherNetworkOrDamagedAreNotTrusted) {
     one.correct = 1;
     one.layer_stats.resize(3);
     one.layer_stats[1].cycles = 42;
+    one.layer_traffic.resize(3);
+    one.layer_traffic[2].spad_read[1] = 99;
+    one.traffic.dram_read = 7;
     one.logits = {1, -2, 3};
     const std::string rec = encode_image_record(17, one);
     const auto [id, back] = decode_image_record(rec, 3, "j");
     EXPECT_EQ(id, 17u);
     EXPECT_EQ(back.layer_stats[1].cycles, 42u);
+    EXPECT_EQ(back.layer_traffic[2].spad_read[1], 99u);
+    EXPECT_EQ(back.traffic.dram_read, 7u);
     EXPECT_EQ(back.logits, one.logits);
     test::expect_error([&] { decode_image_record(rec, 7, "j.tjr"); }, {"j.tjr", "with 3 layers, the network has 7"});
     NetworkRun none = one;

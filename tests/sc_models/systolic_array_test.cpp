@@ -120,6 +120,11 @@ TEST(SystolicArray, ErrorsOffGivesTheExactGemmAndTheClosedFormCycles) {
             EXPECT_EQ(st.pe_cycles, st.cycles * static_cast<uint64_t>(ac.rows * ac.cols));
             EXPECT_EQ(st.slow_cycles, 0u);
             EXPECT_EQ(st.wrong_outputs, 0u);
+            const GemmStats t = expected_traffic(d, ac.rows, ac.cols, ac.shape);
+            EXPECT_EQ(st.a_reads, t.a_reads);
+            EXPECT_EQ(st.b_reads, t.b_reads);
+            EXPECT_EQ(st.c_reads, t.c_reads);
+            EXPECT_EQ(st.c_writes, t.c_writes);
         }
 }
 
@@ -129,6 +134,18 @@ TEST(SystolicArray, ClosedFormCyclesOfOneFold) {
     EXPECT_EQ(expected_cycles(Dataflow::OutputStationary, 4, 4, {4, 4, 10}), 10u + 4 + 4 - 2 + 4);
     EXPECT_EQ(expected_folds(Dataflow::WeightStationary, 4, 4, {10, 9, 5}), 3u * 2);
     EXPECT_EQ(expected_folds(Dataflow::OutputStationary, 4, 4, {10, 9, 5}), 3u * 3);
+    // M=10, N=9, K=5 on 4x4: WS streams A once per N fold (3), loads each weight once, writes C
+    // once per K fold (2) and reads it back in the second; OS reads B once per M fold (3).
+    const GemmStats ws = expected_traffic(Dataflow::WeightStationary, 4, 4, {10, 9, 5});
+    EXPECT_EQ(ws.a_reads, 150u);
+    EXPECT_EQ(ws.b_reads, 45u);
+    EXPECT_EQ(ws.c_writes, 180u);
+    EXPECT_EQ(ws.c_reads, 90u);
+    const GemmStats os = expected_traffic(Dataflow::OutputStationary, 4, 4, {10, 9, 5});
+    EXPECT_EQ(os.a_reads, 150u);
+    EXPECT_EQ(os.b_reads, 135u);
+    EXPECT_EQ(os.c_writes, 90u);
+    EXPECT_EQ(os.c_reads, 0u);
 }
 
 // Each multiplier's previous operands: WS holds the weight and streams A's rows, so the product
