@@ -10,6 +10,12 @@
 
 #include <systemc>
 
+#include <pthread.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#endif
+
 namespace tesa {
 
 namespace {
@@ -24,6 +30,22 @@ void fresh_simulation_context() {
     if (sc_core::sc_curr_simcontext != first_context) delete sc_core::sc_curr_simcontext;
     sc_core::sc_curr_simcontext = nullptr;
     sc_core::sc_default_global_context = nullptr;
+}
+
+void sanitizer_on_main_stack() {
+#if defined(__SANITIZE_ADDRESS__)
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
+    void* bottom = nullptr;
+    size_t size = 0;
+    const bool ok = pthread_attr_getstack(&attr, &bottom, &size) == 0;
+    pthread_attr_destroy(&attr);
+    if (!ok) return;
+    __sanitizer_start_switch_fiber(nullptr, bottom, size);
+    const void* old_bottom = nullptr;
+    size_t old_size = 0;
+    __sanitizer_finish_switch_fiber(nullptr, &old_bottom, &old_size);
+#endif
 }
 
 }  // namespace tesa

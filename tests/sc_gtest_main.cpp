@@ -2,6 +2,8 @@
 // calls sc_main, which runs the GoogleTest suites.
 #include <gtest/gtest.h>
 
+#include "sc_models/simulation_context.h"
+
 #include <systemc>
 
 #include <cstdlib>
@@ -13,5 +15,7 @@ int sc_main(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "DISABLE", 0);
-    return sc_core::sc_elab_and_sim(argc, argv);
+    const int code = sc_core::sc_elab_and_sim(argc, argv);
+    tesa::sanitizer_on_main_stack();
+    return code;
 }

@@ -2,6 +2,7 @@
 // main() silences SystemC's banner (it would land in tesa's stdout; the library reads the setting
 // before sc_main) and enters through sc_elab_and_sim, which calls sc_main, which runs the CLI.
 #include "apps/tesa/cli.h"
+#include "sc_models/simulation_context.h"
 
 #include <systemc>
 
@@ -15,5 +16,7 @@ int sc_main(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "DISABLE", 0);
-    return sc_core::sc_elab_and_sim(argc, argv);
+    const int code = sc_core::sc_elab_and_sim(argc, argv);
+    tesa::sanitizer_on_main_stack();
+    return code;
 }
