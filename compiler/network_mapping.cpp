@@ -389,8 +389,8 @@ NetworkProgram compile_network(const QuantizedModel& q, const MappingOptions& o)
 
 std::string mapping_report(const NetworkProgram& p) {
     std::ostringstream s;
-    s << "| layer | type | GEMM M x N x K | extra rows (WD) | tiles | MACs (network) | MACs issued | array passes | expected cycles | DMA bytes | commands |\n"
-      << "|---|---|---|---|---|---|---|---|---|---|---|\n";
+    s << "| layer | type | GEMM M x N x K | extra rows (WD) | tiles | MACs (network) | MACs issued | array passes | expected cycles | DMA bytes | SRAM bytes | DRAM bytes | commands |\n"
+      << "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     uint64_t dma = 0, passes = 0;
     size_t cmds = 0;
     for (const LayerMap& l : p.layers) {
@@ -400,13 +400,14 @@ std::string mapping_report(const NetworkProgram& p) {
               << l.macs_issued << " | " << l.passes << " | " << l.expected_cycles;
         else
             s << "- | - | - | - | - | - | -";
-        s << " | " << l.dma_bytes << " | " << l.commands << " |\n";
+        s << " | " << l.dma_bytes << " | " << l.traffic.spad_bytes() << " | " << l.traffic.dram_bytes() << " | " << l.commands << " |\n";
         dma += l.dma_bytes;
         passes += l.passes;
         cmds += l.commands;
     }
+    const MemoryTraffic t = p.traffic();  // with the firmware fetch
     s << "| total | | | | | " << p.macs() << " | " << p.macs_issued() << " | " << passes << " | " << p.expected_cycles() << " | " << dma << " | "
-      << cmds << " |\n";
+      << t.spad_bytes() << " | " << t.dram_bytes() << " | " << cmds << " |\n";
     return s.str();
 }
 

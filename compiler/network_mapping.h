@@ -90,7 +90,8 @@ struct NetworkProgram {
 NetworkProgram compile_network(const QuantizedModel& q, const MappingOptions& o);
 
 // Per layer: type, GEMM shape, extra rows, tiles, MACs (network / issued), passes, expected cycles,
-// DMA bytes, commands; as a Markdown table.
+// DMA bytes, SRAM and DRAM bytes (the total's DRAM bytes include the firmware fetch), commands; as
+// a Markdown table.
 std::string mapping_report(const NetworkProgram& p);
 
 }  // namespace tesa

@@ -2,7 +2,8 @@
 // DRAM's, per firmware command, per layer and per inference -- what the memory energy model
 // (memory_energy.h) prices.
 //
-// Who counts what (the accelerator, counted where the access happens):
+// Who counts what (the accelerator: DMA and GEMM counted where the access happens; the
+// post-processing unit, a functional model without access-level structure, by the closed form):
 //   DMA       DRAM -> scratchpad: DRAM read = each row's whole span (a strided gather still
 //             bursts the span), scratchpad written = the bytes stored; scratchpad -> DRAM: the
 //             bytes, read once and written once.
