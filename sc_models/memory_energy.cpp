@@ -10,16 +10,6 @@
 
 namespace tesa {
 
-namespace {
-
-std::string num(double v) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%g", v);
-    return b;
-}
-
-}  // namespace
-
 double horowitz_sram_pj(uint64_t capacity_bytes) {
     if (capacity_bytes == 0) fail("memory energy: a scratchpad of 0 bytes");
     struct Point {
@@ -35,9 +25,15 @@ double horowitz_sram_pj(uint64_t capacity_bytes) {
 
 MemoryEnergyModel memory_energy_model(const std::array<uint64_t, 4>& capacity, const std::string& sram, double dram_pj_per_access,
                                       double access_bytes) {
-    if (!(access_bytes >= 1 && access_bytes <= 4096)) fail("--memory-access-bytes: " + num(access_bytes) + " is outside [1, 4096]");
-    if (!(dram_pj_per_access >= 0 && std::isfinite(dram_pj_per_access)))
-        fail("--dram-pj-per-access: " + num(dram_pj_per_access) + " is not a non-negative energy");
+    std::ostringstream what;
+    if (!(access_bytes >= 1 && access_bytes <= 4096)) {
+        what << "--memory-access-bytes: " << access_bytes << " is outside [1, 4096]";
+        fail(what.str());
+    }
+    if (!(dram_pj_per_access >= 0 && std::isfinite(dram_pj_per_access))) {
+        what << "--dram-pj-per-access: " << dram_pj_per_access << " is not a non-negative energy";
+        fail(what.str());
+    }
     MemoryEnergyModel m;
     m.access_bytes = access_bytes;
     m.dram_pj_per_access = dram_pj_per_access;
@@ -58,6 +54,10 @@ MemoryEnergyModel memory_energy_model(const std::array<uint64_t, 4>& capacity, c
         m.sram_pj_per_access[b] = v;
     }
     return m;
+}
+
+MemoryEnergyModel default_memory_energy(const std::array<uint64_t, 4>& capacity) {
+    return memory_energy_model(capacity, kDefaultSramPrices, kDefaultDramPjPerAccess, kDefaultAccessBytes);
 }
 
 MemoryEnergy memory_energy(const MemoryTraffic& t, const MemoryEnergyModel& m) {

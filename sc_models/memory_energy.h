@@ -19,10 +19,14 @@
 
 namespace tesa {
 
+// The defaults above, the values of the price options when not given.
+constexpr double kDefaultAccessBytes = 8, kDefaultDramPjPerAccess = 1950;
+constexpr const char* kDefaultSramPrices = "horowitz";
+
 struct MemoryEnergyModel {
-    double access_bytes = 8;
-    double dram_pj_per_access = 1950;
-    std::array<double, 4> sram_pj_per_access{};  // indexed by fw::Buffer
+    double access_bytes = kDefaultAccessBytes;
+    double dram_pj_per_access = kDefaultDramPjPerAccess;
+    std::array<double, 4> sram_pj_per_access{};  // indexed by fw::Buffer; default_memory_energy fills them
 };
 
 struct MemoryEnergy {
@@ -41,6 +45,9 @@ double horowitz_sram_pj(uint64_t capacity_bytes);
 // bad value.
 MemoryEnergyModel memory_energy_model(const std::array<uint64_t, 4>& capacity, const std::string& sram, double dram_pj_per_access,
                                       double access_bytes);
+
+// The default prices for scratchpads of `capacity` bytes.
+MemoryEnergyModel default_memory_energy(const std::array<uint64_t, 4>& capacity);
 
 MemoryEnergy memory_energy(const MemoryTraffic& t, const MemoryEnergyModel& m);
 

@@ -86,7 +86,9 @@ struct NetworkRunSpec {
     std::shared_ptr<const CosimModels> cosim;  // backend cosim: the tables' timed models
     size_t calibration_images = 1000;
     std::filesystem::path dump_firmware;  // prefix; empty: none
-    MemoryEnergyModel memory;             // prices of the scratchpads' and DRAM's traffic
+    // Prices of the scratchpads' and DRAM's traffic (default: for the default scratchpads).
+    MemoryEnergyModel memory = default_memory_energy({system.accelerator.weight_bytes, system.accelerator.activation_bytes,
+                                                      system.accelerator.output_bytes, system.accelerator.parameter_bytes});
     // With a value: the array's energy of each dataflow (measure_array_energy on the baseline),
     // priced at array_volts and array_clock_ps; empty: memory energy only.
     std::function<NetworkEnergy(const QuantizedModel& base, Dataflow d)> measure_array;

@@ -31,7 +31,7 @@ Command make_fw_command();
 // The accelerator a study's memory energy is estimated on (memory_energy_estimate).
 struct StudySystem {
     MappingOptions mapping;
-    MemoryEnergyModel prices = memory_energy_model({256 << 10, 256 << 10, 512 << 10, 16 << 10}, "horowitz", 1950, 8);
+    MemoryEnergyModel prices = default_memory_energy({mapping.weight_bytes, mapping.activation_bytes, mapping.output_bytes, mapping.parameter_bytes});
 };
 
 // Runs the study of `network` over the error tables `files` and writes

@@ -186,8 +186,6 @@ Command make_flow_command() {
             rs.variants = {"baseline", "eaq", "wd+eaq"};
             rs.tables_file = table_file;
             rs.jobs = 2;
-            const AcceleratorConfig& a = rs.system.accelerator;
-            rs.memory = memory_energy_model({a.weight_bytes, a.activation_bytes, a.output_bytes, a.parameter_bytes}, "horowitz", 1950, 8);  // `tesa run`'s defaults
             run_file = run_and_write_network_runs(rs, net, run_test, data, out, ctx);
         } else if (!table_file.empty()) {
             ctx.out << "system step skipped: the accelerator multiplies INT8 operands\n";

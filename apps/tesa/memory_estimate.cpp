@@ -8,12 +8,12 @@
 namespace tesa::cli {
 
 void add_memory_energy_options(po::options_description& d) {
-    d.add_options()("dram-pj-per-access", bounded<double>("dram-pj-per-access", Range::closed(0, 1e6))->default_value(1950)->value_name("E"),
+    d.add_options()("dram-pj-per-access", bounded<double>("dram-pj-per-access", Range::closed(0, 1e6))->default_value(kDefaultDramPjPerAccess)->value_name("E"),
                     "DRAM energy per access (pJ; default: Horowitz ISSCC 2014, 1.3-2.6 nJ per 64 bits, the midpoint)")
-        ("sram-pj-per-access", po::value<std::string>()->default_value("horowitz")->value_name("horowitz|E|E,E,E,E"),
+        ("sram-pj-per-access", po::value<std::string>()->default_value(kDefaultSramPrices)->value_name("horowitz|E|E,E,E,E"),
          "scratchpad energy per access (pJ): horowitz (by capacity through 10/20/100 pJ at 8 KB/32 KB/1 MB per 64 bits), one figure, "
          "or weights,activations,outputs,parameters")
-        ("memory-access-bytes", bounded<double>("memory-access-bytes", Range::closed(1, 4096))->default_value(8)->value_name("B"),
+        ("memory-access-bytes", bounded<double>("memory-access-bytes", Range::closed(1, 4096))->default_value(kDefaultAccessBytes)->value_name("B"),
          "bytes per memory access the prices refer to");
 }
 
