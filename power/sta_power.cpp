@@ -49,8 +49,9 @@ std::string bench_verilog(const GateNetlist& n, const StaPowerOptions& o) {
     for (const NetlistPort& p : n.ports())
         if (p.direction == PinDirection::Input && p.name != o.clock_port) v << ", " << p.name << "_d";
     v << ");\n  input " << o.clock_port << ";\n";
+    // A combinational design (the multiplier alone) has no clock port: only the bench's registers do.
     std::ostringstream conn;
-    conn << "." << o.clock_port << "(" << o.clock_port << ")";
+    if (n.find_port(o.clock_port)) conn << "." << o.clock_port << "(" << o.clock_port << ")";
     for (const NetlistPort& p : n.ports()) {
         if (p.name == o.clock_port) continue;
         const size_t w = p.bits.size();
@@ -65,7 +66,7 @@ std::string bench_verilog(const GateNetlist& n, const StaPowerOptions& o) {
                 v << "  " << o.reg_cell << " cap_" << p.name << "_" << i << " (.CK(" << o.clock_port << "), .D(" << p.name << "_w[" << i
                   << "]), .Q());\n";
         }
-        conn << ", ." << p.name << "(" << p.name << "_w)";
+        conn << (conn.tellp() > 0 ? ", ." : ".") << p.name << "(" << p.name << "_w)";
     }
     v << "  " << n.module_name() << " " << kDut << " (" << conn.str() << ");\nendmodule\n";
     return v.str();

@@ -4,10 +4,13 @@
 #include "common/error.h"
 #include "common/rng.h"
 #include "power/cycle_sim.h"
+#include "power/glitch_activity.h"
 #include "power/saif_file.h"
 #include "power/voltage_energy.h"
 #include "rtl/liberty_library.h"
 #include "sc_models/pe_stimulus.h"
+#include "timing/sdf_file.h"
+#include "timing/timed_netlist.h"
 #include "timing/transition_table.h"
 
 #include <algorithm>
@@ -43,6 +46,26 @@ struct Probe {  // one sampled PE
     std::unique_ptr<CycleSim> sim;
     int act, act_valid, flush, weight, weight_valid, load = -1, drain = -1, psum;
     bool busy_before = false;  // was the PE busy in the period the next step simulates
+    uint32_t mul_a = 0, mul_b = 0;  // the multiplier's inputs (operand registers) in the last period
+    GlitchCounter::Totals glitch[2];  // per bucket (1: busy), this PE's periods
+    uint64_t glitch_periods[2] = {0, 0};
+};
+
+// The multiplier alone, timed at the reference corner, for its glitches.
+struct GlitchBench {
+    GateNetlist netlist;
+    TimedNetlist timed;
+    GlitchCounter counter;
+    GlitchBench(const GlitchSource& g, const LibertyLibrary& lib, double period_ps)
+        : netlist(GateNetlist::read(g.netlist, lib)), timed(build(netlist, g.sdf, period_ps)), counter(timed, 2) {
+        if (timed.width() != 8) fail(g.netlist.string() + ": the PE's multiplier is 8 bits wide, this one " + std::to_string(timed.width()));
+    }
+    static TimedNetlist build(const GateNetlist& n, const std::filesystem::path& sdf, double period_ps) {
+        TimingConditions c;
+        c.clock_period_ps = period_ps;  // the capture limit only; the counts run every cycle to its end
+        c.cond = CondMode::Exact;       // SdfSim's semantics
+        return TimedNetlist::build(n, SdfFile::read(sdf), c);
+    }
 };
 
 void drive(Probe& p, const PeInputs& in) {
@@ -109,6 +132,8 @@ PeEnergyResult measure_pe_energy(const GemmJob& job_in, const PeEnergyOptions& o
         std::swap(order[i], order[j]);
     }
     std::sort(order.begin(), order.begin() + n);
+    std::unique_ptr<GlitchBench> glitch;
+    if (o.glitches) glitch = std::make_unique<GlitchBench>(*o.glitches, lib, o.sta.clock_period_ps);
     std::vector<Probe> probes;
     for (int i = 0; i < n; ++i) {
         Probe p;
@@ -124,6 +149,16 @@ PeEnergyResult measure_pe_energy(const GemmJob& job_in, const PeEnergyOptions& o
 
     // The inputs of edge e_s are the ports' values in period s-1: the step that follows simulates
     // period s-1 (its edge e_{s-1}, then the logic settling on them).
+    // The multiplier's inputs after a step are the operand registers of the period that follows it,
+    // its bucket that period's.
+    const auto glitches_of = [&](Probe& p) {
+        const Pe& pe = core.pe(p.r, p.c);
+        const uint16_t ab = Pe::pack(static_cast<int8_t>(pe.weight), static_cast<int8_t>(pe.act), job.weight_port);
+        const int bucket = pe.busy() ? 1 : 0;
+        const GlitchCounter::Totals t = glitch->counter.add(p.mul_a, p.mul_b, ab & 0xffu, ab >> 8, bucket);
+        p.glitch[bucket].timed += t.timed, p.glitch[bucket].zero_delay += t.zero_delay, ++p.glitch_periods[bucket];
+        p.mul_a = ab & 0xffu, p.mul_b = ab >> 8;
+    };
     bool first = true;
     while (core.running()) {
         core.step();
@@ -132,6 +167,7 @@ PeEnergyResult measure_pe_energy(const GemmJob& job_in, const PeEnergyOptions& o
             drive(p, stim.at(p.r, p.c));
             if (!first) p.sim->step(p.busy_before ? 1 : 0);
             p.busy_before = stim.busy(p.r, p.c);
+            if (glitch) glitches_of(p);
         }
         first = false;
     }
@@ -172,12 +208,44 @@ PeEnergyResult measure_pe_energy(const GemmJob& job_in, const PeEnergyOptions& o
         write_saif(so.work_dir / "activity.saif", netlist, idle, o.sta.clock_period_ps);
         res.energy_idle_pj = res.idle.energy_per_period() * 1e12;
     }
+    // The multiplier's glitches per bucket: OpenSTA on its timed and its zero-delay activity.
+    const auto glitch_energy = [&](int bucket, const std::string& name) -> std::optional<GlitchEnergy> {
+        if (!glitch) return std::nullopt;
+        const SwitchingActivity timed = glitch->counter.timed(bucket);
+        if (!timed.periods) return std::nullopt;
+        GlitchEnergy g;
+        g.periods = timed.periods;
+        std::vector<double> tt, tz;
+        for (const Probe& p : probes) {
+            const double periods = static_cast<double>(p.glitch_periods[bucket]);
+            if (periods == 0) continue;
+            tt.push_back(static_cast<double>(p.glitch[bucket].timed) / periods);
+            tz.push_back(static_cast<double>(p.glitch[bucket].zero_delay) / periods);
+        }
+        g.toggles_timed = interval(tt), g.toggles_zero = interval(tz);
+        StaPowerOptions m = o.sta;
+        m.netlist = o.glitches->netlist;
+        m.work_dir = work / ("glitch_" + name + "_timed");
+        g.timed = sta_power(m, glitch->netlist, timed);
+        write_saif(m.work_dir / "activity.saif", glitch->netlist, timed, o.sta.clock_period_ps);
+        m.work_dir = work / ("glitch_" + name + "_zero");
+        g.zero_delay = sta_power(m, glitch->netlist, glitch->counter.zero_delay(bucket));
+        const double extra_w = (g.timed.power.internal + g.timed.power.switching) - (g.zero_delay.power.internal + g.zero_delay.power.switching);
+        g.extra_pj = extra_w * o.sta.clock_period_ps;  // W x ps = pJ
+        return g;
+    };
+    res.glitch_busy = glitch_energy(1, "busy");
+    res.glitch_idle = glitch_energy(0, "idle");
+    if (res.glitch_busy) res.energy_busy_pj += res.glitch_busy->extra_pj;
+    if (res.glitch_idle) res.energy_idle_pj += res.glitch_idle->extra_pj;
     res.volts = lib.nom_voltage();
     if (o.voltage) {
         // Each bucket's power at the three corners; the options' Liberty is the reference.
         const auto scaled = [&](const SwitchingActivity& act, const StaPowerResult& ref, const char* bucket, bool busy_bucket) {
             std::array<CornerPower, 3> cp;
             CornerPower r{"reference", lib.nom_voltage(), ref.power.internal + ref.power.switching, ref.power.leakage, ref.period_ps};
+            const std::optional<GlitchEnergy>& g = busy_bucket ? res.glitch_busy : res.glitch_idle;
+            if (g) r.dynamic_w += g->extra_pj / ref.period_ps;  // dynamic: scales with V^2
             for (size_t k = 0; k < 3; ++k) {
                 const auto& [name, liberty] = o.voltage->corners[k];
                 StaPowerOptions c = so;

@@ -63,10 +63,14 @@ struct ArrayEnergySpec {
     int energy_image = 0;
     double clock_ps = 0;
     double volts = 1.1;  // where the measurement's energies are stated (any voltage prices later)
+    bool glitches = false;  // add the multiplier's glitches (pe_energy.h, GlitchSource)
 };
 NetworkEnergy measure_array_energy(const po::variables_map& vm, const ArrayEnergySpec& s, const QuantizedModel& base, Context& ctx);
-// --sample-pes, --power-seed, --energy-image: the options measure_array_energy reads.
+// The multiplier netlist and SDF of the timing setup (OpenSTA at its corner), for the glitches.
+GlitchSource glitch_source(const TimingSetupOptions& setup);
+// --sample-pes, --power-seed, --energy-image, --glitches: the options measure_array_energy reads.
 void add_array_energy_options(po::options_description& d);
+void add_glitches_option(po::options_description& d);  // --glitches
 
 Command make_run_command();
 
@@ -119,6 +123,7 @@ struct ExploreSpec {
     int sample_pes = 8;
     uint64_t power_seed = 1;
     int energy_image = 0;
+    bool glitches = false;     // the energy with the multiplier's glitches
     bool plot = true;
 };
 

@@ -31,20 +31,32 @@ NetworkEnergy measure_array_energy(const po::variables_map& vm, const ArrayEnerg
     eo.pe.voltage = VoltageScaling{s.volts, {{{"slow", pdk / "nangate45_slow.lib.gz"}, {"typ", pdk / "nangate45_typ.lib.gz"},
                                              {"fast", pdk / "nangate45_fast.lib.gz"}}}};
     char buf[600];
-    std::snprintf(buf, sizeof buf, "%s_%s_%dx%d_T%.1f_image%d", s.network.c_str(), pe_dir_name(d).c_str(), s.rows, s.cols, s.clock_ps,
-                  s.energy_image);
+    std::snprintf(buf, sizeof buf, "%s_%s_%dx%d_T%.1f_image%d%s", s.network.c_str(), pe_dir_name(d).c_str(), s.rows, s.cols, s.clock_ps,
+                  s.energy_image, s.glitches ? "_glitches" : "");
+    if (s.glitches) eo.pe.glitches = glitch_source(setup);
     eo.pe.sta.work_dir = out / "power" / "network" / buf;
     eo.dataflow = s.dataflow;
     eo.weight_port = s.port;
     ctx.err << s.network << ": energy of the layers on the " << s.rows << "x" << s.cols << " " << dataflow_name(s.dataflow)
-            << " array (PE netlist, OpenSTA at three corners)" << std::endl;
+            << " array (PE netlist, OpenSTA at three corners" << (s.glitches ? "; the multiplier's glitches from its timed simulation" : "")
+            << ")" << std::endl;
     return measure_network_energy(base, energy_set.image(static_cast<size_t>(s.energy_image)), eo);
+}
+
+GlitchSource glitch_source(const TimingSetupOptions& setup) {
+    const TimingSetup t = prepare_timing(setup);
+    return {t.netlist->file(), t.sta.sdf};
 }
 
 void add_array_energy_options(po::options_description& d) {
     d.add_options()("sample-pes", bounded<int>("sample-pes", Range::closed(1, 4096))->default_value(8)->value_name("P"), "PEs simulated at gate level per layer")
         ("power-seed", po::value<uint64_t>()->default_value(1)->value_name("S"), "seed of the PE sample")
         ("energy-image", bounded<int>("energy-image", Range::closed(0, 9999))->default_value(0)->value_name("I"), "the test image whose streams are measured");
+    add_glitches_option(d);
+}
+
+void add_glitches_option(po::options_description& d) {
+    d.add_options()("glitches", po::bool_switch(), "add the multiplier's glitches: its timed (SDF) simulation on the sampled PEs' operands, priced by OpenSTA");
 }
 
 }  // namespace tesa::cli

@@ -98,6 +98,7 @@ std::filesystem::path run_and_write_explore(const po::variables_map& vm, const E
     es.network = s.network;
     es.rows = s.rows, es.cols = s.cols, es.dataflow = s.dataflow, es.port = s.study.port;
     es.sample_pes = s.sample_pes, es.power_seed = s.power_seed, es.energy_image = s.energy_image;
+    es.glitches = s.glitches;
     es.clock_ps = tp[0].clock_ps;
     es.volts = tp[0].volts;
     const NetworkEnergy energy = measure_array_energy(vm, es, base, ctx);
@@ -120,14 +121,15 @@ std::filesystem::path run_and_write_explore(const po::variables_map& vm, const E
     for (size_t i = 0; i < tp.size() && i < s.clocks.size(); ++i) tag += (i ? "-" : "") + fmt("%.1f", tp[i].clock_ps);
     if (s.dies) tag += "_dies" + std::to_string(s.dies) + fmt("_sigma%g", s.sigma);
     tag += std::string("_") + dataflow_name(s.dataflow) + "_port" + weight_port_name(s.study.port);
+    if (s.glitches) tag += "_glitches";
     const std::string stem = s.network + "_" + tag;
     const std::filesystem::path dir = out / "explore";
     char buf[600];
     std::snprintf(buf, sizeof buf,
                   "%s: accuracy and energy per inference (%s model, weight on port %s, %zu test images, %d seed(s); energy: %dx%d %s array "
-                  "PEs, test image %d, %d sampled PEs)",
+                  "PEs, test image %d, %d sampled PEs%s)",
                   s.network.c_str(), error_model_name(so.model), weight_port_name(so.port), test.count(), so.seeds, s.rows, s.cols,
-                  dataflow_name(s.dataflow), s.energy_image, s.sample_pes);
+                  dataflow_name(s.dataflow), s.energy_image, s.sample_pes, s.glitches ? ", with the multiplier's glitches" : ", zero-delay activity");
     const std::string md = tradeoff_markdown(rows, heads, buf);
     const std::string csv_text = tradeoff_csv(rows, s.network);
     std::filesystem::create_directories(dir);
@@ -189,6 +191,7 @@ int run_explore_command(const po::variables_map& vm, Context& ctx) {
     s.sample_pes = vm["sample-pes"].as<int>();
     s.power_seed = vm["power-seed"].as<uint64_t>();
     s.energy_image = vm["energy-image"].as<int>();
+    s.glitches = vm["glitches"].as<bool>();
     s.plot = !vm.count("no-plot");
     run_and_write_explore(vm, s, ctx);
     return 0;
@@ -209,7 +212,8 @@ Command make_explore_command() {
         "die's tables) as mean, sd, min and max over the dies; EAQ/WD always from the nominal die's tables.\n"
         "Energy per inference of each variant on the --array's PEs (sc_models/network_energy.h): the PE netlist\n"
         "simulated on the layers' real operand streams of one test image, power by OpenSTA at the three Nangate45\n"
-        "corners, priced at the point's supply (dynamic x V^2, leakage interpolated) and clock. The first voltage\n"
+        "corners, priced at the point's supply (dynamic x V^2, leakage interpolated) and clock; zero-delay activity,\n"
+        "or with --glitches the multiplier's glitches added from its SDF-timed simulation. The first voltage\n"
         "and clock are the reference of 'saved'. Writes <out>/explore/<network>_<grid>.{csv,md,png}.";
     c.add_options = [](po::options_description& d) {
         d.add_options()("network", po::value<std::string>()->default_value("lenet5-mnist")->value_name("NAME"),

@@ -112,6 +112,10 @@ int run_power(const po::variables_map& vm, Context& ctx) {
         std::snprintf(vdir, sizeof vdir, "_V%.3f", v.volts);
         eo.sta.work_dir += vdir;
     }
+    if (vm["glitches"].as<bool>()) {
+        eo.glitches = glitch_source(setup);
+        eo.sta.work_dir += "_glitches";
+    }
     const PeEnergyResult r = measure_pe_energy(job, eo);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
@@ -140,8 +144,21 @@ int run_power(const po::variables_map& vm, Context& ctx) {
                       what, e, p.power.internal * t, p.power.switching * t, p.power.leakage * t, p.max_rate_error, p.worst_pin.c_str());
         ctx.out << buf;
     };
+    // The breakdowns are the PE's zero-delay activity; the energies include the glitches' lines.
     if (r.sampled_busy) line("busy", r.busy, r.energy_busy_pj);
     if (r.sampled_idle) line("idle", r.idle, r.energy_idle_pj);
+    const auto glitch_line = [&](const char* what, const std::optional<GlitchEnergy>& g) {
+        if (!g) return;
+        std::snprintf(buf, sizeof buf,
+                      "glitches    %s: the multiplier's transitions per period %.1f +- %.1f timed (SDF, %s corner) against %.1f +- %.1f "
+                      "zero-delay (x%.2f); OpenSTA on booth_mul: %.4f pJ against %.4f pJ dynamic, +%.4f pJ per PE-cycle at %.2f V\n",
+                      what, g->toggles_timed.mean, g->toggles_timed.half_width, setup.corner_name.c_str(), g->toggles_zero.mean,
+                      g->toggles_zero.half_width, g->factor(), (g->timed.power.internal + g->timed.power.switching) * g->timed.period_ps,
+                      (g->zero_delay.power.internal + g->zero_delay.power.switching) * g->zero_delay.period_ps, g->extra_pj, pt.point.nominal_voltage);
+        ctx.out << buf;
+    };
+    glitch_line("busy", r.glitch_busy);
+    glitch_line("idle", r.glitch_idle);
     if (r.scaled) {
         std::snprintf(buf, sizeof buf,
                       "voltage     %.3f V: energies above scaled from the %s corner (dynamic x (V/%.2f)^2; its breakdown is at %.2f V), "
@@ -180,7 +197,9 @@ Command make_power_command() {
         "min period of the multiplier, --clock-ps or --frequency-mhz; --corner). Prints energy per busy\n"
         "and idle PE-cycle, for the GEMM and per MAC, next to Horowitz's 45 nm figures. --voltage V (between\n"
         "the corners' 0.95 and 1.25 V): dynamic energy of --corner scaled by (V / V_corner)^2, leakage\n"
-        "interpolated over the three corners (power/voltage_energy.h).";
+        "interpolated over the three corners (power/voltage_energy.h). --glitches: the multiplier alone (the\n"
+        "tables' booth_mul netlist and SDF) simulated event by event on the sampled PEs' operand registers; OpenSTA\n"
+        "prices its timed and its zero-delay activity and the difference is added to the PE's dynamic energy.";
     c.add_options = [](po::options_description& d) {
         d.add_options()("array", po::value<std::string>()->default_value("16x16")->value_name("RxC"), "PE rows x columns")
             ("dataflow", po::value<std::string>()->default_value("ws")->value_name("ws|os"), "weight- or output-stationary")
@@ -195,6 +214,7 @@ Command make_power_command() {
             ("sample-pes", bounded<int>("sample-pes", Range::closed(1, 4096))->default_value(8)->value_name("P"), "PEs simulated at gate level")
             ("seed", po::value<uint64_t>()->default_value(1)->value_name("S"), "seed of the PE sample")
             ("out", po::value<std::string>()->default_value("tesa-out")->value_name("DIR"), "root directory of results");
+        add_glitches_option(d);
         add_data_dir_option(d);
         add_liberty_options(d);
         add_operating_point_options(d, 1.0);

@@ -459,6 +459,7 @@ int run_run(const po::variables_map& vm, Context& ctx) {
         es.sample_pes = vm["sample-pes"].as<int>();
         es.power_seed = vm["power-seed"].as<uint64_t>();
         es.energy_image = vm["energy-image"].as<int>();
+        es.glitches = vm["glitches"].as<bool>();
         es.clock_ps = op.clock_ps;
         es.volts = op.volts();
         s.measure_array = [es, &vm, &ctx](const QuantizedModel& base, Dataflow d) {

@@ -199,3 +199,19 @@ TEST(PowerCli, ReportsEnergyPerPeCycleAndPerMac) {
     fails({"--voltage", "0.9", "--out", shared_out()}, "outside [0.95, 1.25] V");
     fails({"--sample-pes", "0", "--out", shared_out()}, "sample-pes");
 }
+
+// --glitches: the multiplier's timed simulation adds its glitches to the busy PE-cycles' energy.
+TEST(PowerCli, GlitchesAddTheTimedMultipliersEnergy) {
+    const auto busy_pj = [](bool glitches) {
+        std::vector<std::string> args{"power", "--array", "4x4", "--m", "8", "--n", "4", "--k", "6", "--sample-pes", "3", "--out", shared_out()};
+        if (glitches) args.push_back("--glitches");
+        CliRun r = run_tesa(args, &tesa::cli::accelerator_commands());
+        EXPECT_EQ(r.code, 0) << r.err;
+        std::smatch mt;
+        EXPECT_TRUE(std::regex_search(r.out, mt, std::regex(R"(busy +([0-9.]+) pJ per PE-cycle)"))) << r.out;
+        EXPECT_EQ(contains(r.out, "glitches    busy: the multiplier's transitions per period"), glitches) << r.out;
+        return mt.size() > 1 ? std::stod(mt[1]) : 0.0;
+    };
+    const double plain = busy_pj(false), with = busy_pj(true);
+    EXPECT_GT(with, 1.05 * plain);
+}

@@ -14,6 +14,7 @@
 #include "sc_models/pe_energy.h"
 #include "sc_models/pe_stimulus.h"
 #include "test_util.h"
+#include "timing/timing_test_util.h"
 
 #include "Vmac_pe_os_net.h"
 #include "Vmac_pe_os_rtl_a.h"
@@ -358,6 +359,38 @@ TEST(PeEnergy, VoltageScalingMeetsTheCornerAtItsVoltage) {
     EXPECT_GT(low.energy_busy_pj, 0.7 * plain.energy_busy_pj);
     o.voltage->volts = 0.9;
     test::expect_error([&] { measure_pe_energy(job, o); }, {"valid between the corners' supplies"});
+}
+
+// The multiplier's glitches (GlitchSource): the timed simulation's extra dynamic energy is added to
+// each bucket's energy per period, and scales with the supply like the rest of the dynamic energy.
+TEST(PeEnergy, GlitchesAddTheTimedMultipliersExtraDynamicEnergy) {
+    const test::TempDir dir;
+    const EnergyCase c({12, 6, 10}, 7, false);
+    const std::filesystem::path pdk = TESA_TEST_PDK_DIR;
+    VoltageScaling v;
+    v.corners = {{{"slow", pdk / "nangate45_slow.lib.gz"}, {"typ", pdk / "nangate45_typ.lib.gz"}, {"fast", pdk / "nangate45_fast.lib.gz"}}};
+    v.volts = 1.0;
+    PeEnergyOptions o = energy_options(4, 5, dir.path / "plain");
+    o.sta.liberty_cache = dir.path / "liberty";
+    o.voltage = v;
+    const PeEnergyResult plain = measure_pe_energy(c.job, o);
+    const auto& tb = test::timed_booth(8);
+    o.glitches = GlitchSource{tb.setup.netlist->file(), tb.setup.sta.sdf};
+    o.sta.work_dir = dir.path / "glitches";
+    const PeEnergyResult g = measure_pe_energy(c.job, o);
+    ASSERT_FALSE(plain.glitch_busy);
+    ASSERT_TRUE(g.glitch_busy && g.glitch_idle);
+    EXPECT_EQ(g.glitch_busy->periods + g.glitch_idle->periods, g.sampled_busy + g.sampled_idle);
+    EXPECT_GT(g.glitch_busy->factor(), 1.2);
+    EXPECT_GT(g.glitch_busy->extra_pj, 0.05 * plain.energy_busy_pj);
+    EXPECT_GE(g.glitch_busy->toggles_timed.mean, g.glitch_busy->toggles_zero.mean);
+    const double scale = (1.0 / 1.1) * (1.0 / 1.1);
+    EXPECT_NEAR(g.energy_busy_pj, plain.energy_busy_pj + scale * g.glitch_busy->extra_pj, 1e-6 * plain.energy_busy_pj);
+    EXPECT_NEAR(g.energy_idle_pj, plain.energy_idle_pj + scale * g.glitch_idle->extra_pj, 1e-6 * plain.energy_idle_pj);
+    EXPECT_TRUE(std::filesystem::exists(dir.path / "glitches" / "glitch_busy_timed" / "activity.saif"));
+    o.glitches->sdf = dir.path / "missing.sdf";
+    o.sta.work_dir = dir.path / "missing";
+    test::expect_error([&] { measure_pe_energy(c.job, o); }, {"missing.sdf"});
 }
 
 }  // namespace
