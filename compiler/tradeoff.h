@@ -7,7 +7,9 @@
 // WD+EAQ over `seeds` seeds -- the paper's experiment. Unregulated ("none"): every cycle uses the
 // tables of one sampled die (regulation 1), mean, sd, min and max over dies x seeds. EAQ and WD are
 // always derived from the nominal die's tables: the compiler knows the design, not the die.
-// Baseline: no errors (the same at every point).
+// Baseline: no errors (the same at every point). With an ArrayAccuracy callback every TError / EAQ
+// / WD+EAQ row is also computed on the cycle-accurate array (errors "array": the products fail by
+// the operands the multipliers really see in sequence) beside the injection model's rows.
 // Energy. A callback prices a network (baseline / TError: the nearest-rounded one; EAQ, WD+EAQ:
 // theirs, whose weights and extra MACs differ) at the point's (V, T_clk) -- energy and accelerator
 // cycles per inference (sc_models/network_energy.h); this module does not know how.
@@ -42,6 +44,7 @@ struct TradeoffRow {
     std::string regulation;        // "1.5sigma", "2sigma", ... or "none"
     int dies = 0;                  // 0: the nominal die (regulated); else unregulated over this many dies
     std::string variant;           // baseline, TError, WD+EAQ, EAQ
+    std::string errors;            // where wrong products come from: "paper" / "sequence" (injection.h), "array", "none" (baseline)
     size_t images = 0;
     int runs = 0;                  // seeds (x dies)
     double accuracy = 0, sd = 0, min = 0, max = 0;
@@ -61,17 +64,24 @@ struct InferenceCost {
 };
 using EnergyPricer = std::function<InferenceCost(const TradeoffPoint&, const QuantizedModel& q)>;
 
+// Accuracy of network q on the cycle-accurate array whose slow cycles capture from `tables`, a cycle
+// being slow with probability `regulation` (1: every cycle), seed `seed`; the caller runs the array
+// (sc_models/array_inference.h): this module does not know how.
+using ArrayAccuracy = std::function<double(const QuantizedModel& q, const ErrorTables& tables, double regulation, uint64_t seed)>;
+
 // o.regulations: the regulated rows (names of parse_regulation); o.seeds, first_seed, wd_fraction,
 // port, model, activation_aware (profile needed), threads, progress as for run_study.
 std::vector<TradeoffRow> run_tradeoff(const QuantizedModel& base, const std::vector<TradeoffPoint>& points, const ImageSet& test,
-                                      const StudyOptions& o, const EnergyPricer& energy, const ImageSet* profile = nullptr);
+                                      const StudyOptions& o, const EnergyPricer& energy, const ImageSet* profile = nullptr,
+                                      const ArrayAccuracy& array = {});
 
 // The largest saving at a loss of at most max_loss_points, without mitigation (TError) and with it
-// (the better of EAQ and WD+EAQ; equal savings: the smaller loss), per regulation; `found` false
-// where no point qualifies.
+// (the better of EAQ and WD+EAQ; equal savings: the smaller loss), per regulation mode and source
+// of errors; `found` false where no point qualifies.
 struct TradeoffHeadline {
     std::string regulation;
     int dies = 0;
+    std::string errors;
     bool found_plain = false, found_mitigated = false;
     TradeoffRow plain, mitigated;  // the qualifying rows with the largest saving
 };

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """plot_tradeoff.py CSV PNG [TITLE] -- accuracy against energy per inference from `tesa explore`'s CSV
-(compiler/tradeoff.h): one panel per regulation mode, one curve per variant (points joined in order
+(compiler/tradeoff.h): one panel per regulation mode and source of errors (the injection model, or the
+cycle-accurate array with --array-accuracy), one curve per variant (points joined in order
 of energy), each point labelled with its supply and clock; the baseline's accuracy minus 1 point
 dashed. Drawn with matplotlib (Debian's python3-matplotlib, installed by scripts/setup.sh)."""
 import csv
@@ -24,18 +25,18 @@ def main():
             rows = list(csv.DictReader(f))
     except OSError as e:
         sys.exit("plot_tradeoff.py: %s: %s" % (src, e.strerror))
-    need = {"regulation", "dies", "variant", "energy_nj_per_inference", "accuracy", "accuracy_min", "accuracy_max", "supply_v", "frequency_mhz"}
+    need = {"regulation", "dies", "variant", "errors", "energy_nj_per_inference", "accuracy", "accuracy_min", "accuracy_max", "supply_v", "frequency_mhz"}
     if not rows or not need.issubset(rows[0].keys()):
         sys.exit("plot_tradeoff.py: %s: not a tesa explore CSV (columns %s needed)" % (src, ", ".join(sorted(need))))
     modes = []
     for r in rows:
-        m = (r["regulation"], int(r["dies"]))
-        if m not in modes:
+        m = (r["regulation"], int(r["dies"]), r["errors"])
+        if r["variant"] != "baseline" and m not in modes:
             modes.append(m)
     fig, axes = plt.subplots(1, len(modes), figsize=(5.2 * len(modes), 4.4), squeeze=False)
     styles = {"baseline": ("k", "s"), "TError": ("tab:red", "o"), "EAQ": ("tab:blue", "^"), "WD+EAQ": ("tab:green", "D")}
-    for ax, (reg, dies) in zip(axes[0], modes):
-        sel = [r for r in rows if r["regulation"] == reg and int(r["dies"]) == dies]
+    for ax, (reg, dies, errors) in zip(axes[0], modes):
+        sel = [r for r in rows if r["regulation"] == reg and int(r["dies"]) == dies and (r["errors"] == errors or r["variant"] == "baseline")]
         for variant in ["baseline", "TError", "EAQ", "WD+EAQ"]:
             pts = sorted(((float(r["energy_nj_per_inference"]), r) for r in sel if r["variant"] == variant), key=lambda p: p[0])
             if not pts:
@@ -56,7 +57,8 @@ def main():
         base = [100 * float(r["accuracy"]) for r in sel if r["variant"] == "baseline"]
         if base:
             ax.axhline(base[0] - 1, color="gray", linestyle="--", linewidth=0.8, label="baseline - 1 point")
-        ax.set_title("%s%s" % ("no regulation, %d dies" % dies if dies else reg + " regulation", (" -- " + title) if title else ""), fontsize=9)
+        ax.set_title("%s, errors from %s%s" % ("no regulation, %d dies" % dies if dies else reg + " regulation", errors,
+                                                (" -- " + title) if title else ""), fontsize=9)
         ax.set_xlabel("energy per inference (nJ, array PEs)")
         ax.set_ylabel("accuracy (%)")
         ax.grid(True, linewidth=0.3)

@@ -124,6 +124,7 @@ struct ExploreSpec {
     uint64_t power_seed = 1;
     int energy_image = 0;
     bool glitches = false;     // the energy with the multiplier's glitches
+    bool array_accuracy = false;  // the variants also on the cycle-accurate array (errors "array")
     bool plot = true;
 };
 

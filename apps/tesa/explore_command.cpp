@@ -13,7 +13,9 @@
 #include "networks/datasets.h"
 #include "networks/quantize.h"
 #include "rtl/pe_design.h"
+#include "sc_models/array_inference.h"
 #include "sc_models/network_energy.h"
+#include "timing/transition_table.h"
 
 #include <chrono>
 #include <cmath>
@@ -110,9 +112,30 @@ std::filesystem::path run_and_write_explore(const po::variables_map& vm, const E
         return c;
     };
 
+    // The variants on the cycle-accurate array (the one the energy is measured on), fast back-end
+    // on each table's transitions; one table in memory at a time (the points come in order).
+    ArrayAccuracy on_array;
+    std::map<const ErrorTables*, std::string> file_of;
+    for (const auto& [file, t] : tables) file_of[&t] = file;
+    const ErrorTables* loaded = nullptr;
+    std::shared_ptr<const TransitionTable> transitions;
+    if (s.array_accuracy)
+        on_array = [&](const QuantizedModel& q, const ErrorTables& t, double regulation, uint64_t seed) {
+            if (loaded != &t) {
+                transitions.reset();
+                transitions = std::make_shared<TransitionTable>(read_transition_table(file_of.at(&t)));
+                loaded = &t;
+            }
+            ArrayInferenceOptions ao;
+            ao.rows = s.rows, ao.cols = s.cols, ao.dataflow = s.dataflow, ao.weight_port = s.study.port;
+            ao.regulation = regulation, ao.seed = seed, ao.threads = s.study.threads;
+            const std::shared_ptr<const TransitionTable> tt = transitions;
+            return evaluate_on_array(q, test, ao, [tt] { return MultiplierBackend::fast(tt); }).result.accuracy();
+        };
+
     StudyOptions so = s.study;
     so.progress = [&ctx](const std::string& l) { ctx.err << "explore: " << l << std::endl; };
-    const std::vector<TradeoffRow> rows = run_tradeoff(base, tp, test, so, price, &calib);
+    const std::vector<TradeoffRow> rows = run_tradeoff(base, tp, test, so, price, &calib, on_array);
     const std::vector<TradeoffHeadline> heads = tradeoff_headlines(rows);
 
     std::string tag = "V";
@@ -122,6 +145,7 @@ std::filesystem::path run_and_write_explore(const po::variables_map& vm, const E
     if (s.dies) tag += "_dies" + std::to_string(s.dies) + fmt("_sigma%g", s.sigma);
     tag += std::string("_") + dataflow_name(s.dataflow) + "_port" + weight_port_name(s.study.port);
     if (s.glitches) tag += "_glitches";
+    if (s.array_accuracy) tag += "_array";
     const std::string stem = s.network + "_" + tag;
     const std::filesystem::path dir = out / "explore";
     char buf[600];
@@ -192,6 +216,7 @@ int run_explore_command(const po::variables_map& vm, Context& ctx) {
     s.power_seed = vm["power-seed"].as<uint64_t>();
     s.energy_image = vm["energy-image"].as<int>();
     s.glitches = vm["glitches"].as<bool>();
+    s.array_accuracy = vm["array-accuracy"].as<bool>();
     s.plot = !vm.count("no-plot");
     run_and_write_explore(vm, s, ctx);
     return 0;
@@ -213,8 +238,10 @@ Command make_explore_command() {
         "Energy per inference of each variant on the --array's PEs (sc_models/network_energy.h): the PE netlist\n"
         "simulated on the layers' real operand streams of one test image, power by OpenSTA at the three Nangate45\n"
         "corners, priced at the point's supply (dynamic x V^2, leakage interpolated) and clock; zero-delay activity,\n"
-        "or with --glitches the multiplier's glitches added from its SDF-timed simulation. The first voltage\n"
-        "and clock are the reference of 'saved'. Writes <out>/explore/<network>_<grid>.{csv,md,png}.";
+        "or with --glitches the multiplier's glitches added from its SDF-timed simulation. --array-accuracy: TError,\n"
+        "EAQ and WD+EAQ also on the cycle-accurate --array (--dataflow, --weight-port), whose multipliers fail by the\n"
+        "operand sequences they really see (rows 'errors from array'; about 100x the injection's time). The first\n"
+        "voltage and clock are the reference of 'saved'. Writes <out>/explore/<network>_<grid>.{csv,md,png}.";
     c.add_options = [](po::options_description& d) {
         d.add_options()("network", po::value<std::string>()->default_value("lenet5-mnist")->value_name("NAME"),
                         "lenet5-mnist, lenet5-cifar10 or resnet20-cifar10")
@@ -239,6 +266,7 @@ Command make_explore_command() {
             ("threads", bounded<int>("threads", Range::closed(0, kMaxThreads))->default_value(0)->value_name("N"), "worker threads (0: all cores)")
             ("array", po::value<std::string>()->default_value("16x16")->value_name("RxC"), "the array the energy is measured on")
             ("dataflow", po::value<std::string>()->default_value("ws")->value_name("ws|os"), "its dataflow")
+            ("array-accuracy", po::bool_switch(), "TError, EAQ and WD+EAQ also on the cycle-accurate array (slow)")
             ("no-plot", "CSV and Markdown only")
             ("out", po::value<std::string>()->default_value("tesa-out")->value_name("DIR"), "root directory of results");
         add_array_energy_options(d);

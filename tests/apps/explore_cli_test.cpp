@@ -72,6 +72,38 @@ TEST(ExploreCli, WritesTheTradeoffTableAndPlotAndPricesEachSupply) {
     EXPECT_LT(e114 / e110, 1.09);
 }
 
+// --array-accuracy: every variant also on the cycle-accurate array (no errors with this much
+// slack: the baseline's accuracy); --glitches: the energy with the multiplier's glitches
+// (their sums: PeEnergy and PowerCli tests).
+TEST(ExploreCli, ArrayAccuracyRowsBesideTheInjectedOnes) {
+    CliRun r = run_tesa({"explore", "--voltages", "1.10", "--clock-scales", "1.3", "--images", "40", "--array", "4x4", "--sample-pes", "2",
+                         "--regulation", "1.5sigma", "--no-plot", "--array-accuracy", "--glitches", "--out", shared_out()},
+                        &tesa::cli::accelerator_commands());
+    ASSERT_EQ(r.code, 0) << r.err;
+    const std::string stem = (fs::path(shared_out()) / "explore" / "lenet5-mnist_V1.100_T1643.6_ws_porta_glitches_array").string();
+    EXPECT_TRUE(contains(tesa::read_file(stem + ".md"), "with the multiplier's glitches")) << r.out;
+    std::stringstream csv(tesa::read_file(stem + ".csv"));
+    std::string line;
+    std::getline(csv, line);
+    const std::vector<std::string> head = split(line);
+    const auto col = [&](const char* name) { return static_cast<size_t>(std::find(head.begin(), head.end(), name) - head.begin()); };
+    const size_t acc = col("accuracy"), var = col("variant"), err = col("errors");
+    ASSERT_LT(err, head.size()) << line;
+    double base_acc = -1;
+    std::vector<std::string> array_variants;
+    int injected = 0;
+    while (std::getline(csv, line)) {
+        const std::vector<std::string> f = split(line);
+        ASSERT_EQ(f.size(), head.size()) << line;
+        if (base_acc < 0) base_acc = std::stod(f[acc]);
+        EXPECT_EQ(std::stod(f[acc]), base_acc) << line;
+        if (f[err] == "array") array_variants.push_back(f[var]);
+        if (f[err] == "paper") ++injected;
+    }
+    EXPECT_EQ(array_variants, (std::vector<std::string>{"TError", "WD+EAQ", "EAQ"}));
+    EXPECT_EQ(injected, 3);
+}
+
 TEST(ExploreCli, BadGridsAreRefusedBeforeAnyWork) {
     const auto fails = [](std::vector<std::string> args, const std::string& msg) {
         args.insert(args.begin(), "explore");

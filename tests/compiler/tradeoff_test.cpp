@@ -99,6 +99,66 @@ TEST_F(Tradeoff, UnregulatedRowsUseEveryDiesTablesAtRegulationOne) {
     EXPECT_LT(r.accuracy, rows[0].accuracy);
 }
 
+// With an ArrayAccuracy callback every variant also gets rows "errors from array": the callback
+// runs each variant's own network on every table (nominal die when regulated, each die at
+// regulation 1 without), for every seed; the injection's rows stay as they were.
+TEST_F(Tradeoff, ArrayRowsComeFromTheCallbackForEveryVariantTableAndSeed) {
+    const ErrorTables die1 = test::synthetic_tables(11), die2 = test::synthetic_tables(12);
+    std::vector<TradeoffPoint> points(1);
+    points[0] = {1.10, 1000, 0.85, 1.0, tables_, {&die1, &die2}};
+    StudyOptions o = options();
+    o.regulations = {"1.5sigma"};
+    struct Call {
+        const ErrorTables* t;
+        double regulation;
+        uint64_t seed;
+        size_t macs;
+    };
+    std::vector<Call> calls;
+    const ArrayAccuracy array = [&](const QuantizedModel& q, const ErrorTables& t, double regulation, uint64_t seed) {
+        calls.push_back({&t, regulation, seed, q.macs()});
+        return 0.5 + 0.01 * static_cast<double>(seed) + (&t == &die2 ? 0.1 : 0.0) + (q.macs() != q_->macs() ? 0.2 : 0.0);
+    };
+    const std::vector<TradeoffRow> plain = run_tradeoff(*q_, points, *test_, o, price);
+    const std::vector<TradeoffRow> rows = run_tradeoff(*q_, points, *test_, o, price, nullptr, array);
+    ASSERT_EQ(rows.size(), 2u * 7u);  // modes x (baseline + 3 injected + 3 on the array)
+    ASSERT_EQ(calls.size(), 3u * 2u + 3u * 2u * 2u);  // variants x seeds x (nominal; two dies)
+    for (const Call& c : calls) {
+        if (c.t == tables_) EXPECT_DOUBLE_EQ(c.regulation, parse_regulation("1.5sigma"));
+        else EXPECT_EQ(c.regulation, 1.0);
+        EXPECT_TRUE(c.seed == 1 || c.seed == 2);
+    }
+    size_t injected = 0;
+    for (const TradeoffRow& r : rows) {
+        if (r.variant == "baseline") {
+            EXPECT_EQ(r.errors, "none");
+            continue;
+        }
+        if (r.errors == "paper") {  // the same as without the callback
+            const auto it = std::find_if(plain.begin(), plain.end(), [&](const TradeoffRow& x) {
+                return x.regulation == r.regulation && x.variant == r.variant && x.errors == "paper";
+            });
+            ASSERT_NE(it, plain.end());
+            EXPECT_DOUBLE_EQ(r.accuracy, it->accuracy);
+            ++injected;
+            continue;
+        }
+        ASSERT_EQ(r.errors, "array");
+        const double wd = r.variant == "WD+EAQ" ? 0.2 : 0.0;
+        if (r.dies == 0) {
+            EXPECT_EQ(r.runs, 2);
+            EXPECT_NEAR(r.accuracy, 0.515 + wd, 1e-12) << r.variant;
+        } else {
+            EXPECT_EQ(r.runs, 4);
+            EXPECT_NEAR(r.accuracy, 0.565 + wd, 1e-12) << r.variant;
+            EXPECT_NEAR(r.max, 0.62 + wd, 1e-12);
+        }
+    }
+    EXPECT_EQ(injected, 6u);
+    const std::vector<TradeoffHeadline> h = tradeoff_headlines(rows);
+    EXPECT_EQ(h.size(), 4u);  // (1.5 sigma, no regulation) x (paper, array)
+}
+
 TEST(TradeoffHeadlines, TheLargestSavingWithinOnePointWithoutAndWithMitigation) {
     const auto row = [](const char* variant, double saved, double loss) {
         TradeoffRow r;
