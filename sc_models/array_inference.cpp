@@ -38,8 +38,6 @@ GemmShape array_operands(const GemmView& v, std::vector<int8_t>& a, std::vector<
 ArrayMul::ArrayMul(const ArrayInferenceOptions& o, MultiplierBackend backend) : o_(o), core_(o.rows, o.cols, std::move(backend)) {}
 
 void ArrayMul::correct(const GemmView& v) {
-    if (v.extras)
-        fail("layer " + std::to_string(v.layer) + " is weight-distributed: the array inference runs plain networks; WD networks run mapped by the compiler (tesa run)");
     const GemmShape shape = array_operands(v, a_, b_);
     const int M = shape.m, N = shape.n;
     c_.resize(static_cast<size_t>(M) * static_cast<size_t>(N));
@@ -64,8 +62,6 @@ void ArrayMul::correct(const GemmView& v) {
 
 ArrayEval evaluate_on_array(const QuantizedModel& q, const ImageSet& set, const ArrayInferenceOptions& o,
                             const std::function<MultiplierBackend()>& make_backend) {
-    if (q.extra_weights())
-        fail("the network is weight-distributed: the array inference runs plain networks; WD networks run mapped by the compiler (tesa run)");
     const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const Model& m = *q.model;
     std::vector<Workspace<int8_t>> ws(static_cast<size_t>(threads), Workspace<int8_t>(m));

@@ -2,7 +2,9 @@
 // systolic array: the engine's layer lowering (im2col) gives each layer as C[M][N] = A[M][K] x
 // B[K][N] with M the output positions, K the fan-in and N the output channels; the array computes
 // it cycle by cycle with timing errors, and the difference from the exact GEMM (the slow cycles'
-// wrong captures, as they reached the outputs) is added to the engine's accumulators.
+// wrong captures, as they reached the outputs) is added to the engine's accumulators. A
+// weight-distributed layer runs in the compiler's layout (array_operands): its extra rows' products
+// are in the engine's exact accumulation, their errors come from the array like the others'.
 //
 // One ArrayCore per thread (the plain core: SystemC's kernel is single-threaded; the module is
 // tested to give the same bits). Each (image, layer) GEMM draws its slow cycles from its own seed,
