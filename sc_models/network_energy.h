@@ -12,7 +12,7 @@
 // measured on the nearest-rounded network's streams: the approximation is that the variant's
 // operand statistics per cycle are those of the network it was derived from.
 // Scope: the array's PEs only (no scratchpads, DRAM, clock tree or controller); zero-delay
-// activity, so no glitches.
+// activity unless pe.glitches adds the multiplier's glitches (pe_energy.h).
 #pragma once
 
 #include "networks/quantize.h"
