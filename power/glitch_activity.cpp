@@ -53,6 +53,8 @@ const GlitchCounter::Counts& GlitchCounter::counts(uint32_t a_prev, uint32_t b_p
         c.total.timed += c.timed.back(), c.total.zero_delay += c.zero.back();
         seen_[net] = 0;
     }
+    // A bounded cache: a large layer's streams hold more distinct changes than are worth keeping.
+    if (memo_.size() >= kMaxMemo) memo_.clear();
     return memo_.emplace(key, std::move(c)).first->second;
 }
 

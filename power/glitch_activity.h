@@ -58,6 +58,7 @@ private:
     const TimedNetlist& net_;
     EventSimulator sim_;
     std::vector<SwitchingActivity> timed_, zero_;
+    static constexpr size_t kMaxMemo = size_t{1} << 15;  // entries (a few KB each)
     std::unordered_map<uint64_t, Counts> memo_;
     std::vector<std::unordered_map<uint32_t, uint64_t>> operands_;  // per bucket: periods per (a, b)
     std::vector<uint8_t> before_, after_, value_;  // scratch: settled values, the running value
