@@ -240,7 +240,7 @@ Command make_explore_command() {
         "corners, priced at the point's supply (dynamic x V^2, leakage interpolated) and clock; zero-delay activity,\n"
         "or with --glitches the multiplier's glitches added from its SDF-timed simulation. --array-accuracy: TError,\n"
         "EAQ and WD+EAQ also on the cycle-accurate --array (--dataflow, --weight-port), whose multipliers fail by the\n"
-        "operand sequences they really see (rows 'errors from array'; about 100x the injection's time). The first\n"
+        "operand sequences they really see (rows 'errors from array'; 50-100x the injection's time). The first\n"
         "voltage and clock are the reference of 'saved'. Writes <out>/explore/<network>_<grid>.{csv,md,png}.";
     c.add_options = [](po::options_description& d) {
         d.add_options()("network", po::value<std::string>()->default_value("lenet5-mnist")->value_name("NAME"),
