@@ -1,13 +1,13 @@
 // `tesa study` as users run it, on synthetic error tables written to a temporary directory.
 #include "../compiler/synthetic_tables.h"
 #include "cli_test_util.h"
+#include "test_util.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 namespace {
 
@@ -16,8 +16,10 @@ using tesa::test::CliRun;
 using tesa::test::contains;
 CliRun tesa(const std::vector<std::string>& args) { return tesa::test::run_tesa(args); }
 
+// Under one directory of this test process, removed when it exits.
 fs::path scratch(const std::string& name) {
-    fs::path p = fs::temp_directory_path() / ("tesa_study_" + std::to_string(::getpid())) / name;
+    static const tesa::test::TempDir root;
+    fs::path p = root.path / name;
     fs::create_directories(p);
     return p;
 }
