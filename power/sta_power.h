@@ -48,7 +48,8 @@ struct StaPowerOptions {
 
 struct PowerBreakdown {  // W
     double internal = 0, switching = 0, leakage = 0;
-    double total() const { return internal + switching + leakage; }
+    double dynamic() const { return internal + switching; }  // what a transition costs; scales with V^2
+    double total() const { return dynamic() + leakage; }
 };
 
 struct StaPowerResult {

@@ -230,7 +230,7 @@ PeEnergyResult measure_pe_energy(const GemmJob& job_in, const PeEnergyOptions& o
         write_saif(m.work_dir / "activity.saif", glitch->netlist, timed, o.sta.clock_period_ps);
         m.work_dir = work / ("glitch_" + name + "_zero");
         g.zero_delay = sta_power(m, glitch->netlist, glitch->counter.zero_delay(bucket));
-        const double extra_w = (g.timed.power.internal + g.timed.power.switching) - (g.zero_delay.power.internal + g.zero_delay.power.switching);
+        const double extra_w = g.timed.power.dynamic() - g.zero_delay.power.dynamic();
         g.extra_pj = extra_w * o.sta.clock_period_ps;  // W x ps = pJ
         return g;
     };
@@ -243,7 +243,7 @@ PeEnergyResult measure_pe_energy(const GemmJob& job_in, const PeEnergyOptions& o
         // Each bucket's power at the three corners; the options' Liberty is the reference.
         const auto scaled = [&](const SwitchingActivity& act, const StaPowerResult& ref, const char* bucket, bool busy_bucket) {
             std::array<CornerPower, 3> cp;
-            CornerPower r{"reference", lib.nom_voltage(), ref.power.internal + ref.power.switching, ref.power.leakage, ref.period_ps};
+            CornerPower r{"reference", lib.nom_voltage(), ref.power.dynamic(), ref.power.leakage, ref.period_ps};
             const std::optional<GlitchEnergy>& g = busy_bucket ? res.glitch_busy : res.glitch_idle;
             if (g) r.dynamic_w += g->extra_pj / ref.period_ps;  // dynamic: scales with V^2
             for (size_t k = 0; k < 3; ++k) {
@@ -252,7 +252,7 @@ PeEnergyResult measure_pe_energy(const GemmJob& job_in, const PeEnergyOptions& o
                 c.liberty = liberty;
                 c.work_dir = work / (std::string(bucket) + "_" + name);
                 const StaPowerResult p = sta_power(c, netlist, act);
-                cp[k] = {name, LibertyLibrary::read(liberty).nom_voltage(), p.power.internal + p.power.switching, p.power.leakage, p.period_ps};
+                cp[k] = {name, LibertyLibrary::read(liberty).nom_voltage(), p.power.dynamic(), p.power.leakage, p.period_ps};
                 if (busy_bucket) res.corner_leakage_busy_w[k] = p.power.leakage, res.corner_volts[k] = cp[k].volts;
             }
             return VoltageEnergyModel(r, cp);

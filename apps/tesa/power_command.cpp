@@ -153,8 +153,8 @@ int run_power(const po::variables_map& vm, Context& ctx) {
                       "glitches    %s: the multiplier's transitions per period %.1f +- %.1f timed (SDF, %s corner) against %.1f +- %.1f "
                       "zero-delay (x%.2f); OpenSTA on booth_mul: %.4f pJ against %.4f pJ dynamic, +%.4f pJ per PE-cycle at %.2f V\n",
                       what, g->toggles_timed.mean, g->toggles_timed.half_width, setup.corner_name.c_str(), g->toggles_zero.mean,
-                      g->toggles_zero.half_width, g->factor(), (g->timed.power.internal + g->timed.power.switching) * g->timed.period_ps,
-                      (g->zero_delay.power.internal + g->zero_delay.power.switching) * g->zero_delay.period_ps, g->extra_pj, pt.point.nominal_voltage);
+                      g->toggles_zero.half_width, g->factor(), g->timed.power.dynamic() * g->timed.period_ps,
+                      g->zero_delay.power.dynamic() * g->zero_delay.period_ps, g->extra_pj, pt.point.nominal_voltage);
         ctx.out << buf;
     };
     glitch_line("busy", r.glitch_busy);
