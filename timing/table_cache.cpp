@@ -1,6 +1,8 @@
 // table_cache.cpp -- operating points timed, keyed, characterized and listed.
 #include "timing/table_cache.h"
 
+#include "common/text_format.h"
+
 #include "common/error.h"
 #include "common/file_util.h"
 #include "timing/lane_engine.h"
@@ -120,5 +122,14 @@ std::vector<CachedTable> list_cached_tables(const std::filesystem::path& out) {
     std::sort(list.begin(), list.end(), [](const CachedTable& a, const CachedTable& b) { return a.file < b.file; });
     return list;
 }
+
+std::string table_tag(const ErrorTables& t) {
+    std::string tag = fmt("s%.2f", t.clock_scale);
+    if (t.voltage > 0) tag += fmt("_%.3fV", t.voltage);
+    if (t.sigma > 0) tag += fmt("_sigma%g", t.sigma) + "_die" + std::to_string(t.die_seed);
+    if (t.semantics != semantics_name(Semantics::DelayLine)) tag += "_" + t.semantics;
+    return tag;
+}
+
 
 }  // namespace tesa

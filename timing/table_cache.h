@@ -54,4 +54,8 @@ struct CachedTable {
 // Every *.h5 under <out>/tables, by file name; unreadable files are listed with their problem.
 std::vector<CachedTable> list_cached_tables(const std::filesystem::path& out);
 
+// "s0.90", plus "_1.000V", "_sigma0.05_die3" and "_sdf-sim" where they apply: names result files
+// of runs over one table so that runs at other operating points do not overwrite them.
+std::string table_tag(const ErrorTables& tables);
+
 }  // namespace tesa

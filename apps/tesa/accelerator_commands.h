@@ -29,26 +29,6 @@ Command make_gemm_command();
 Command make_power_command();
 Command make_array_study_command();
 
-struct ArrayStudyOptions {
-    int rows = 16, cols = 16;
-    std::vector<Dataflow> dataflows{Dataflow::WeightStationary, Dataflow::OutputStationary};
-    std::vector<WeightPort> ports{WeightPort::A, WeightPort::B};
-    std::vector<std::string> regulations{"1.5sigma"};
-    int seeds = 1;
-    uint64_t first_seed = 1;
-    MultiplierBackendKind backend = MultiplierBackendKind::Fast;
-    std::shared_ptr<const CosimModels> cosim;  // backend cosim: the tables' timed models
-    size_t calibration_images = 1000;
-    int threads = 0;
-};
-
-// `network` on the systolic array (each dataflow and port) next to the paper's injection, with
-// the error tables `tables_file` (which must hold the full transitions for the fast back-end);
-// writes <out>/array/<network>_s<S>_<R>x<C>.{md,csv} and returns the CSV path.
-std::filesystem::path run_and_write_array_study(const std::string& network, const Model& m, const ImageSet& test,
-                                                const ArrayStudyOptions& so, const std::filesystem::path& tables_file,
-                                                const std::filesystem::path& data, const std::filesystem::path& out, Context& ctx);
-
 // The array's energy per PE-cycle for a network's conv/fc layers (sc_models/network_energy.h):
 // the dataflow's PE netlist synthesized under --out (cached), OpenSTA at the three corners of
 // --pdk-dir, measured on one test image's streams at `clock_ps` and priced at any voltage; work files
@@ -73,37 +53,6 @@ void add_array_energy_options(po::options_description& d);
 void add_glitches_option(po::options_description& d);  // --glitches
 
 Command make_run_command();
-
-struct NetworkRunSpec {
-    std::string network;
-    std::vector<std::string> variants{"baseline"};  // baseline, eaq, wd+eaq
-    std::vector<Dataflow> dataflows{Dataflow::WeightStationary};
-    WeightPort weight_port = WeightPort::A;
-    std::string regulation = "1.5sigma";
-    std::filesystem::path tables_file;  // needed with errors or mitigated variants
-    SystemConfig system;
-    uint64_t seed = 1;
-    double wd_fraction = 0.01;
-    int jobs = 1;
-    size_t budget_images = 0;  // simulate at most this many now (0: all); the journal keeps the rest
-    MultiplierBackendKind backend = MultiplierBackendKind::Fast;
-    std::shared_ptr<const CosimModels> cosim;  // backend cosim: the tables' timed models
-    size_t calibration_images = 1000;
-    std::filesystem::path dump_firmware;  // prefix; empty: none
-    // Prices of the scratchpads' and DRAM's traffic (default: for the default scratchpads).
-    MemoryEnergyModel memory = default_memory_energy({system.accelerator.weight_bytes, system.accelerator.activation_bytes,
-                                                      system.accelerator.output_bytes, system.accelerator.parameter_bytes});
-    // With a value: the array's energy of each dataflow (measure_array_energy on the baseline),
-    // priced at array_volts and array_clock_ps; empty: memory energy only.
-    std::function<NetworkEnergy(const QuantizedModel& base, Dataflow d)> measure_array;
-    double array_volts = 0, array_clock_ps = 0;
-};
-
-// `network` end to end on the SoC for each variant and dataflow; writes
-// <out>/run/<network>_<RxC>_s<S>_<regulation>.{md,csv} and _layers.csv, returns the CSV path
-// (empty when --budget-images left the run incomplete: it resumes from <out>/run/journal/).
-std::filesystem::path run_and_write_network_runs(const NetworkRunSpec& s, const Model& m, const ImageSet& test,
-                                                 const std::filesystem::path& data, const std::filesystem::path& out, Context& ctx);
 
 Command make_explore_command();
 

@@ -7,6 +7,7 @@
 // sections are checked against their sub-command but not used; command-line values win.
 #pragma once
 
+#include "common/console.h"
 #include "common/validate.h"
 
 #include <boost/program_options.hpp>
@@ -20,10 +21,7 @@ namespace tesa::cli {
 
 namespace po = boost::program_options;
 
-struct Context {
-    std::ostream& out;
-    std::ostream& err;
-};
+using Context = Console;  // common/console.h
 
 struct Command {
     std::string name;

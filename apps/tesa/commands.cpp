@@ -30,6 +30,11 @@ const std::vector<Command>& all_commands() {
     return commands;
 }
 
+std::filesystem::path results_dir(const po::variables_map& vm, const std::string& sub) {
+    if (vm.count("results")) return vm["results"].as<std::string>();
+    return std::filesystem::path(vm["out"].as<std::string>()) / sub;
+}
+
 void add_liberty_options(po::options_description& desc) {
     desc.add_options()
         ("corner", po::value<std::string>()->default_value("typ")->value_name("typ|fast|slow"),
@@ -227,28 +232,6 @@ ErrorTables write_error_tables(const PointTiming& pt, const std::filesystem::pat
         ctx.err << "characterize: " << st.exact << " of " << st.transitions
                 << " transitions computed now went through the exact program (the bound proved the rest)" << std::endl;
     return tables;
-}
-
-std::string table_tag(const ErrorTables& t) {
-    std::string tag = fmt("s%.2f", t.clock_scale);
-    if (t.voltage > 0) tag += fmt("_%.3fV", t.voltage);
-    if (t.sigma > 0) tag += fmt("_sigma%g", t.sigma) + "_die" + std::to_string(t.die_seed);
-    if (t.semantics != semantics_name(Semantics::DelayLine)) tag += "_" + t.semantics;
-    return tag;
-}
-
-std::string fmt(const char* format, double v) {
-    char b[64];
-    std::snprintf(b, sizeof b, format, v);
-    return b;
-}
-
-std::vector<std::string> split_list(const std::string& s, char sep) {
-    std::vector<std::string> items;
-    std::stringstream in(s);
-    for (std::string item; std::getline(in, item, sep);)
-        if (!item.empty()) items.push_back(item);
-    return items;
 }
 
 }  // namespace tesa::cli

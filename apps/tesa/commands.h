@@ -2,6 +2,7 @@
 #pragma once
 
 #include "apps/tesa/cli.h"
+#include "common/text_format.h"
 #include "compiler/network_mapping.h"
 #include "compiler/study.h"
 #include "sc_models/memory_energy.h"
@@ -35,18 +36,14 @@ struct StudySystem {
 };
 
 // Runs the study of `network` over the error tables `files` and writes
-// <out>/study/<network>_<model>_port<p>.{csv,md} and a PNG per regulation; returns the CSV path.
+// <dir>/<network>_<model>_port<p>.{csv,md} and a PNG per regulation; returns the CSV path.
 // The Markdown ends with the memory energy estimate on `system` (baseline and EAQ share one
 // mapping; WD+EAQ's extra rows from the first table's probabilities).
 std::filesystem::path run_and_write_study(const std::string& network, const Model& m, const std::vector<std::filesystem::path>& files,
                                           const StudyOptions& so, const QuantOptions& qo, const ImageSet& test,
-                                          const std::filesystem::path& data, const std::filesystem::path& out, Context& ctx,
+                                          const std::filesystem::path& data, const std::filesystem::path& dir, Context& ctx,
                                           const StudySystem& system = {});
 
-// "a,b,c" -> {"a", "b", "c"} (empty items dropped); `sep` other than ',' for nested lists.
-std::vector<std::string> split_list(const std::string& s, char sep = ',');
-// One number through a printf format ("%.2f"), for tables.
-std::string fmt(const char* format, double v);
 
 // A committed network (or `file` if not empty), checked against the data set its name implies.
 // --dram-pj-per-access, --sram-pj-per-access, --memory-access-bytes (sc_models/memory_energy.h),
@@ -64,6 +61,9 @@ Model load_network(const std::string& network, const std::string& file);
 // Test accuracy, FP32 or INT8 (quantized with activations calibrated on training images).
 EvalResult measure_accuracy(const Model& m, const ImageSet& test, bool int8, const QuantOptions& qo,
                             const std::filesystem::path& data_dir, int threads);
+
+// Where a command's result files go: --results when given, else <--out>/<sub>.
+std::filesystem::path results_dir(const po::variables_map& vm, const std::string& sub);
 
 // --data-dir: the data-set cache.
 void add_data_dir_option(po::options_description& desc);
@@ -111,9 +111,6 @@ PointTiming resolve_table_point(const po::variables_map& vm, const std::filesyst
 std::filesystem::path find_cached_tables(const po::variables_map& vm, const TimingSetupOptions& setup,
                                          const OperatingPointSpec& spec);
 
-// "s0.90", plus "_1.000V", "_sigma0.05_die3" and "_sdf-sim" where they apply: names result files
-// of runs over one table so that runs at other operating points do not overwrite them.
-std::string table_tag(const ErrorTables& tables);
 
 // Exhaustive characterization of the point into its cache file (timing/table_cache.h), progress
 // on ctx.err; compile_exact: sdf-sim's exact program compiled (cached), same tables.

@@ -6,6 +6,8 @@
 // layers on the cycle-accurate systolic array (WS / OS, both weight ports) next to the paper's
 // injection, the array study, and the network end to end on the TLM system.
 #include "apps/tesa/accelerator_commands.h"
+#include "experiments/array_study.h"
+#include "experiments/network_runs.h"
 
 #include "common/file_util.h"
 #include "common/validate.h"
@@ -167,13 +169,13 @@ Command make_flow_command() {
             StudyOptions so;
             so.seeds = vm["study-seeds"].as<int>();
             so.progress = [&ctx](const std::string& l) { ctx.err << "study: " << l << std::endl; };
-            study_file = run_and_write_study("lenet5-mnist", net, {table_file}, so, QuantOptions{}, test, data, out, ctx);
+            study_file = run_and_write_study("lenet5-mnist", net, {table_file}, so, QuantOptions{}, test, data, out / "study", ctx);
         }
         std::filesystem::path array_file;
         if (!table_file.empty() && table_width == 8) {
             ctx.out << "\n== step 6/" << steps << ": the network on the cycle-accurate systolic array (16x16, WS and OS) ==\n";
             const ImageSet array_test = load_dataset(net.dataset, "test", data).head(static_cast<size_t>(vm["array-images"].as<int>()));
-            array_file = run_and_write_array_study("lenet5-mnist", net, array_test, ArrayStudyOptions{}, table_file, data, out, ctx);
+            array_file = run_and_write_array_study("lenet5-mnist", net, array_test, ArrayStudyOptions{}, table_file, data, out / "array", ctx);
         } else if (!table_file.empty()) {
             ctx.out << "array step skipped: the array multiplies INT8 operands, the tables are of a " << table_width << "-bit multiplier\n";
         }
@@ -186,7 +188,7 @@ Command make_flow_command() {
             rs.variants = {"baseline", "eaq", "wd+eaq"};
             rs.tables_file = table_file;
             rs.jobs = 2;
-            run_file = run_and_write_network_runs(rs, net, run_test, data, out, ctx);
+            run_file = run_and_write_network_runs(rs, net, run_test, data, out / "run", ctx);
         } else if (!table_file.empty()) {
             ctx.out << "system step skipped: the accelerator multiplies INT8 operands\n";
         }

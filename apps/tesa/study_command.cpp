@@ -15,7 +15,7 @@ namespace tesa::cli {
 
 std::filesystem::path run_and_write_study(const std::string& network, const Model& m, const std::vector<std::filesystem::path>& files,
                                           const StudyOptions& so, const QuantOptions& qo, const ImageSet& test,
-                                          const std::filesystem::path& data, const std::filesystem::path& out, Context& ctx,
+                                          const std::filesystem::path& data, const std::filesystem::path& dir, Context& ctx,
                                           const StudySystem& system) {
     std::vector<ErrorTables> tables;
     for (const auto& f : files) tables.push_back(ErrorTables::read(f));
@@ -51,7 +51,6 @@ std::filesystem::path run_and_write_study(const std::string& network, const Mode
     mitigate(wd, so.port == WeightPort::A ? tables[0].p_weight_a : tables[0].p_weight_b, mo);
     const std::string md = study_markdown(rows, title) + "\n" + memory_energy_estimate({{"baseline, EAQ", &base}, {"WD+EAQ", &wd}}, system.mapping, system.prices);
     const std::string stem = network + "_" + variant;
-    const std::filesystem::path dir = out / "study";
     const std::filesystem::path csv = dir / (stem + ".csv");
     OutputSet results;  // CSV, Markdown and the plots: all of them or none
     results.write(csv, study_csv(rows));
@@ -70,7 +69,6 @@ int run_study_command(const po::variables_map& vm, Context& ctx) {
     const std::string network = vm["network"].as<std::string>();
     const Model m = load_network(network, vm.count("model") ? vm["model"].as<std::string>() : "");
     const std::filesystem::path data = vm["data-dir"].as<std::string>();
-    const std::filesystem::path out = vm["out"].as<std::string>();
     StudyOptions so;
     so.regulations = split_list(vm["regulation"].as<std::string>());
     if (so.regulations.empty()) fail("--regulation needs at least one value");
@@ -112,7 +110,7 @@ int run_study_command(const po::variables_map& vm, Context& ctx) {
     system.mapping.weight_port = so.port;
     const MappingOptions& mp = system.mapping;
     system.prices = memory_energy_options(vm, {mp.weight_bytes, mp.activation_bytes, mp.output_bytes, mp.parameter_bytes});
-    run_and_write_study(network, m, files, so, qo, test, data, out, ctx, system);
+    run_and_write_study(network, m, files, so, qo, test, data, results_dir(vm, "study"), ctx, system);
     return 0;
 }
 
@@ -155,6 +153,7 @@ Command make_study_command() {
             ("threads", bounded<int>("threads", Range::closed(0, kMaxThreads))->default_value(0)->value_name("N"), "worker threads (0: all cores)")
             ("array", po::value<std::string>()->default_value("16x16")->value_name("RxC"), "the accelerator of the memory energy estimate")
             ("dataflow", po::value<std::string>()->default_value("ws")->value_name("ws|os"), "its dataflow")
+            ("results", po::value<std::string>()->value_name("DIR"), "directory of the result files (default <out>/study)")
             ("out", po::value<std::string>()->default_value("tesa-out")->value_name("DIR"), "root directory of results");
         add_memory_energy_options(d);
         add_data_dir_option(d);

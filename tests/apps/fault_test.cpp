@@ -80,7 +80,7 @@ bool succeeded(const Child& c) { return WIFEXITED(c.status) && WEXITSTATUS(c.sta
 // A result CSV without the columns that measure the host's speed (wall time, images per second).
 std::string without_speed_columns(const std::string& csv) {
     std::vector<std::vector<std::string>> rows;
-    for (const std::string& line : tesa::cli::split_list(csv, '\n')) rows.push_back(tesa::cli::split_list(line, ','));
+    for (const std::string& line : tesa::split_list(csv, '\n')) rows.push_back(tesa::split_list(line, ','));
     std::string out;
     for (const auto& row : rows) {
         for (size_t c = 0; c < row.size() && c < rows[0].size(); ++c)

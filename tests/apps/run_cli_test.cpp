@@ -33,7 +33,7 @@ using tesa::test::TempDir;
 // The CSV's value in column `name` of row `row` (1: the first data row); empty fields count.
 std::string field(const std::string& csv, int row, const std::string& name) {
     std::vector<std::vector<std::string>> rows;
-    for (const std::string& line : tesa::cli::split_list(csv, '\n')) {
+    for (const std::string& line : tesa::split_list(csv, '\n')) {
         std::vector<std::string> cells;
         std::stringstream in(line + ",");
         for (std::string c; std::getline(in, c, ',');) cells.push_back(c);
