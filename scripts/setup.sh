@@ -7,6 +7,7 @@ packages=(
   libsystemc-dev verilator yosys opensta iverilog
   libboost-program-options-dev libhdf5-dev libgtest-dev zlib1g-dev libpng-dev
   python3-matplotlib
+  slurmctld slurmd slurm-client munge  # tesa sweep --executor slurm; its test runs a one-node cluster (tests/slurm/cluster.sh)
 )
 
 # --training: also PyTorch and h5py (Debian's), for networks/train/ only; the tests do not need them.

@@ -18,6 +18,7 @@ const std::vector<Command>& accelerator_commands() {
         all.insert(all.end() - 1, make_run_command());
         all.insert(all.end() - 1, make_power_command());
         all.insert(all.end() - 1, make_explore_command());
+        all.insert(all.end() - 1, make_sweep_command());
         return all;
     }();
     return commands;

@@ -55,6 +55,7 @@ void add_glitches_option(po::options_description& d);  // --glitches
 Command make_run_command();
 
 Command make_explore_command();
+Command make_sweep_command();
 
 struct ExploreSpec {
     std::string network = "lenet5-mnist";

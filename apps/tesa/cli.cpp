@@ -40,7 +40,8 @@ const Command* find_command(const std::vector<Command>& commands, const std::str
 po::options_description command_options(const Command& c) {
     po::options_description desc("Options of 'tesa " + c.name + "'");
     const std::string config_help =
-        "read options from an INI file (keys = long option names; top level or [" + c.name + "] section)";
+        c.config_is_input ? "the command's input file (see above)"
+                          : "read options from an INI file (keys = long option names; top level or [" + c.name + "] section)";
     desc.add_options()
         ("help,h", "print this help and exit")
         ("config", po::value<std::string>()->value_name("FILE"), config_help.c_str());
@@ -117,6 +118,37 @@ void print_top_help(const std::vector<Command>& commands, std::ostream& out) {
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) { return run(args, all_commands(), out, err); }
 
+bool option_is_switch(const std::vector<Command>& commands, const std::string& command, const std::string& key) {
+    const Command* cmd = find_command(commands, command);
+    if (!cmd) fail("unknown command '" + command + "'");
+    const po::options_description desc = command_options(*cmd);
+    const po::option_description* od = desc.find_nothrow(key, false);
+    if (!od) fail("unknown option '" + key + "' of 'tesa " + command + "'");
+    return od->semantic()->max_tokens() == 0;
+}
+
+po::variables_map parse_command_line(const std::vector<std::string>& args, const std::vector<Command>& commands) {
+    if (args.empty()) fail("no sub-command given");
+    const Command* cmd = find_command(commands, args[0]);
+    if (!cmd) fail("unknown command '" + args[0] + "'");
+    po::options_description desc = command_options(*cmd);
+    po::variables_map vm;
+    std::string all_args;
+    for (const auto& a : args) all_args += a + " ";
+    try {
+        po::positional_options_description pos;
+        for (const auto& p : cmd->positional) pos.add(p.c_str(), 1);
+        po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 1, args.end())).options(desc).positional(pos).run(), vm);
+        if (vm.count("config") && !cmd->config_is_input) apply_config(vm["config"].as<std::string>(), commands, *cmd, vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        fail("tesa " + cmd->name + ": " + option_error_text(e, all_args));
+    } catch (const Error& e) {
+        fail("tesa " + cmd->name + ": " + e.what());
+    }
+    return vm;
+}
+
 int run(const std::vector<std::string>& args, const std::vector<Command>& commands, std::ostream& out, std::ostream& err) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         print_top_help(commands, out);
@@ -150,7 +182,7 @@ int run(const std::vector<std::string>& args, const std::vector<Command>& comman
     }
     Context ctx{out, err};
     try {
-        if (vm.count("config")) apply_config(vm["config"].as<std::string>(), commands, *cmd, vm);
+        if (vm.count("config") && !cmd->config_is_input) apply_config(vm["config"].as<std::string>(), commands, *cmd, vm);
         try {
             po::notify(vm);
         } catch (const Error& e) {  // a bounded() option out of range: usage, not a failed run

@@ -30,6 +30,8 @@ struct Command {
     std::function<void(po::options_description&)> add_options;
     std::vector<std::string> positional;  // options that take the bare words, in order (e.g. "action", "file")
     std::function<int(const po::variables_map&, Context&)> run;
+    // True: --config FILE is this command's own input (read by run), not options for it.
+    bool config_is_input = false;
 };
 
 // The sub-commands of the stages before the accelerator model (what `tesa-core` runs; the build
@@ -43,6 +45,15 @@ struct ConfigEntry;
 // (top level and [cmd.name]) into vm; errors name the file and line. `--config` does this.
 void apply_config_entries(const std::vector<ConfigEntry>& entries, const std::string& file, const std::vector<Command>& commands,
                           const Command& cmd, po::variables_map& vm);
+
+// The options of `tesa args...` (args[0] the sub-command) as `run` would see them -- command line,
+// then --config, then notifiers -- for a caller that checks or inspects a command line without
+// running it (the sweep planner). Throws Error with the message `run` would print.
+po::variables_map parse_command_line(const std::vector<std::string>& args, const std::vector<Command>& commands);
+
+// Whether option `key` of sub-command `command` is a switch (takes no value); Error when the
+// command or the option does not exist.
+bool option_is_switch(const std::vector<Command>& commands, const std::string& command, const std::string& key);
 
 // Runs `tesa args...` (args excludes the program name). Returns the exit status: 0 success,
 // 1 failed run (bad input, tool failure), 2 usage error.
