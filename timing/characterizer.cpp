@@ -151,10 +151,13 @@ ErrorTables run_chunks(int w, double clock_ps, double step_ps, const Characteriz
     std::filesystem::create_directories(o.work_dir / "chunks");
     using Clock = std::chrono::steady_clock;
     const auto t0 = Clock::now();
-    uint32_t done = 0, reused = 0;
+    if (o.shard.count < 1 || o.shard.index >= o.shard.count)
+        fail("characterize: shard " + std::to_string(o.shard.index) + " of " + std::to_string(o.shard.count) + " does not exist");
+    uint32_t done = 0, reused = 0, missing = 0;
     for (uint32_t k = 0; k < chunks; ++k) {
         const uint32_t first = k * chunk, count = std::min(chunk, cur_pairs - first);
         const std::filesystem::path f = o.work_dir / "chunks" / ("chunk_" + std::to_string(k) + ".bin");
+        const bool mine = !o.shard.merge_only && k % o.shard.count == o.shard.index;
         std::error_code ec;
         if (std::filesystem::exists(f, ec)) {
             const std::string problem = chunk_problem(read_file(f), w, first, count);
@@ -162,14 +165,22 @@ ErrorTables run_chunks(int w, double clock_ps, double step_ps, const Characteriz
                 ++reused;
                 continue;
             }
+            if (!mine) {  // another shard's, perhaps still being written: not ours to replace
+                ++missing;
+                continue;
+            }
             if (o.progress) o.progress("characterize: " + f.string() + ": " + problem + "; computing the chunk again");
             std::filesystem::remove(f, ec);
+        }
+        if (!mine) {
+            ++missing;
+            continue;
         }
         compute(first, count, f);
         ++done;
         if (o.progress) {
             const double el = std::chrono::duration<double>(Clock::now() - t0).count();
-            const double eta = el / done * (chunks - k - 1);
+            const double eta = el / done * (chunks - k - 1) / o.shard.count;
             char line[200];
             std::snprintf(line, sizeof line, "characterize: chunk %u/%u (%.1f%%), %.0f s elapsed, about %.0f s left%s",
                           k + 1, chunks, 100.0 * (k + 1) / chunks, el, eta,
@@ -177,6 +188,10 @@ ErrorTables run_chunks(int w, double clock_ps, double step_ps, const Characteriz
             o.progress(line);
         }
     }
+    if (missing)
+        throw IncompleteTables("characterize: " + std::to_string(missing) + " of " + std::to_string(chunks) + " chunks under " +
+                                   (o.work_dir / "chunks").string() + " are other shards' and not done yet",
+                               missing, chunks);
     ErrorTables t = empty_chunk_tables(w);
     t.clock_ps = clock_ps;
     t.time_step_ps = step_ps;

@@ -5,6 +5,7 @@
 // timing/characterize_worker.cpp; sdf-sim: the in-process engine of timing/lane_engine.h.
 #pragma once
 
+#include "common/error.h"
 #include "timing/error_tables.h"
 #include "timing/semantics.h"
 #include "timing/timed_netlist.h"
@@ -14,6 +15,24 @@
 #include <string>
 
 namespace tesa {
+
+// A share of one characterization, for splitting it over processes or machines that see one
+// work directory: shard `index` of `count` computes the chunks k with k % count == index (and uses
+// the others where present); merge_only computes none. Chunks are the same bits whoever computed
+// them, so the tables assembled from the shards' chunks are one run's.
+struct ShardSpec {
+    uint32_t index = 0, count = 1;
+    bool merge_only = false;
+    bool whole() const { return count == 1 && !merge_only; }
+};
+
+// Thrown instead of returning tables when chunks of other shards are still missing.
+class IncompleteTables : public Error {
+public:
+    IncompleteTables(const std::string& message, uint32_t missing_chunks, uint32_t chunks)
+        : Error(message), missing(missing_chunks), total(chunks) {}
+    uint32_t missing, total;
+};
 
 struct CharacterizeOptions {
     std::filesystem::path work_dir;       // model.v, the compiled worker, chunks/
@@ -27,6 +46,7 @@ struct CharacterizeOptions {
     // an engine (proof in characterizer.cpp); false: run the engine anyway (tests compare them).
     bool static_proof = true;
     std::function<void(const std::string&)> progress;  // one line per finished chunk
+    ShardSpec shard;                      // the whole table by default
 };
 
 // The chunk files (format in timing/characterize_worker.cpp): "" when `data` is a complete,

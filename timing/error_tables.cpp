@@ -88,6 +88,7 @@ void write_vector(H5::Group& g, const std::string& name, const std::vector<T>& v
     if (dims.empty()) dims = {static_cast<hsize_t>(v.size())};
     H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
     H5::DSetCreatPropList props;
+    H5Pset_obj_track_times(props.getId(), false);  // no time stamps: the same tables, the same bytes
     if (v.size() > 4096) {
         // 16 planes of a 3-D table, 64 Ki elements of a list: few chunks, each deflated alone.
         std::vector<hsize_t> chunk(dims);
@@ -97,6 +98,15 @@ void write_vector(H5::Group& g, const std::string& name, const std::vector<T>& v
     }
     H5::DataSet ds = g.createDataSet(name, h5::type<T>(), space, props);
     if (!v.empty()) ds.write(v.data(), h5::type<T>());
+}
+
+// A group without time stamps in its header (as every object tesa writes: same tables, same bytes).
+H5::Group untimed_group(H5::H5File& f, const char* name) {
+    H5::PropList gcpl(H5Pcreate(H5P_GROUP_CREATE));
+    H5Pset_obj_track_times(gcpl.getId(), false);
+    const hid_t id = H5Gcreate2(f.getId(), name, H5P_DEFAULT, gcpl.getId(), H5P_DEFAULT);
+    if (id < 0) throw H5::GroupIException("untimed_group", std::string("cannot create ") + name);
+    return H5::Group(id);
 }
 
 // The root group of a tesa error-table file; throws Error naming the file if it is another kind.
@@ -114,7 +124,9 @@ void ErrorTables::write(const std::filesystem::path& file) const {
     const std::filesystem::path tmp = out.stage(file);
     try {
         H5::Exception::dontPrint();
-        H5::H5File f(tmp.string(), H5F_ACC_TRUNC);
+        H5::FileCreatPropList fcpl;
+        H5Pset_obj_track_times(fcpl.getId(), false);  // the root group's header too
+        H5::H5File f(tmp.string(), H5F_ACC_TRUNC, fcpl);
         H5::Group root = f.openGroup("/");
         attr(root, "format", std::string("tesa error tables 1"));
         attr(root, "width", static_cast<double>(width));
@@ -134,22 +146,22 @@ void ErrorTables::write(const std::filesystem::path& file) const {
         attr(root, "sigma", sigma);
         attr(root, "die_seed", std::to_string(die_seed));  // a string: every uint64 exactly
         attr(root, "key", key);
-        H5::Group t2 = f.createGroup("/table2");
+        H5::Group t2 = untimed_group(f, "/table2");
         write_vector(t2, "offsets", offsets);
         write_vector(t2, "outputs", outputs);
         write_vector(t2, "counts", counts);
-        H5::Group wp = f.createGroup("/weight_error_probability");
+        H5::Group wp = untimed_group(f, "/weight_error_probability");
         write_vector(wp, "port_a", p_weight_a);
         write_vector(wp, "port_b", p_weight_b);
-        H5::Group st = f.createGroup("/stationary");
+        H5::Group st = untimed_group(f, "/stationary");
         const hsize_t o = 1u << width;
         write_vector(st, "a_held", a_held, {o, o, o});
         write_vector(st, "b_held", b_held, {o, o, o});
-        H5::Group sm = f.createGroup("/summary");
+        H5::Group sm = untimed_group(f, "/summary");
         write_vector(sm, "error_magnitude_histogram", magnitude_hist);
         write_vector(sm, "failing_bits", failing_bits);
         if (!transitions.empty()) {
-            H5::Group tr = f.createGroup("/transitions");
+            H5::Group tr = untimed_group(f, "/transitions");
             write_vector(tr, "offsets", transitions.offsets);
             write_vector(tr, "previous", transitions.previous);
             write_vector(tr, "outputs", transitions.outputs);

@@ -25,10 +25,26 @@ bool exact_engine(const std::string& e) {
 int run_characterize(const po::variables_map& vm, Context& ctx) {
     const std::string corner = check_corner(vm["corner"].as<std::string>());
     const TimingSetupOptions so = timing_setup_options(vm, corner);
+    ShardSpec shard;  // checked before any work
+    if (vm.count("shard")) shard = parse_shard(vm["shard"].as<std::string>());
+    if (vm.count("merge")) {
+        if (vm.count("shard")) fail("--merge assembles the shards' chunks: give it without --shard");
+        shard.merge_only = true;
+    }
     const PointTiming pt = resolve_point(vm, so, operating_point_spec(vm, corner));
     ctx.err << "characterize: " << pt.point.describe() << "; key " << pt.key << std::endl;
-    const ErrorTables tables = write_error_tables(pt, so.out, vm["threads"].as<int>(), static_cast<uint32_t>(vm["chunk"].as<int>()),
-                                                  exact_engine(vm["exact"].as<std::string>()), ctx);
+    ErrorTables tables;
+    try {
+        tables = write_error_tables(pt, so.out, vm["threads"].as<int>(), static_cast<uint32_t>(vm["chunk"].as<int>()),
+                                    exact_engine(vm["exact"].as<std::string>()), ctx, shard);
+    } catch (const IncompleteTables& e) {
+        if (shard.merge_only) throw;
+        // This shard's part is done; the last shard to finish, or --merge, writes the tables.
+        ctx.out << "shard " << shard.index << "/" << shard.count << " done; " << e.missing << " of " << e.total
+                << " chunks are other shards'; when they are done: tesa characterize " << pt.point.characterize_options()
+                << (so.width != 8 ? " --width " + std::to_string(so.width) : std::string()) << " --chunk " << vm["chunk"].as<int>() << " --out " << so.out.string() << " --merge\n";
+        return 0;
+    }
     std::filesystem::path file = pt.file;
     if (vm.count("table")) {
         const std::filesystem::path to = vm["table"].as<std::string>();
@@ -201,7 +217,9 @@ Command make_characterize_command() {
         "cannot prove; or delay-line (the 64-lane time-unrolled model, compiled with Verilator). The tables go to the cache, <out>/tables/<top>_w<N>_<key>.h5,\n"
         "key = a hash of netlist, SDF, semantics, clock, step, voltage and die, where every command that\n"
         "needs them finds them by the same options (`tesa tables list` shows the cache). Chunks make an\n"
-        "interrupted run resume (finished chunks are kept). Writes Table II (distinct outputs and counts\n"
+        "interrupted run resume (finished chunks are kept); --shard I/N splits the chunks over processes or\n"
+        "machines sharing --out, and the tables assembled from them (by the last shard, or --merge) are\n"
+        "one run's, bit for bit. Writes Table II (distinct outputs and counts\n"
         "per current pair), Table III (per-weight error probability, both ports), the stationary\n"
         "sub-tables, the full transitions (the wrong captures; what `tesa gemm --backend fast` looks up)\n"
         "and a summary (schema: timing/error_tables.h).";
@@ -216,6 +234,10 @@ Command make_characterize_command() {
              "cached; then several times faster; same tables)")
             ("threads", bounded<int>("threads", Range::closed(1, kMaxThreads))->default_value(2)->value_name("N"), "worker threads")
             ("chunk", bounded<int>("chunk", Range::closed(1, 65536))->default_value(256)->value_name("N"), "current pairs per resumable chunk")
+            ("shard", po::value<std::string>()->value_name("I/N"),
+             "compute only shard I of N (chunks k with k mod N = I) into the shared work directory; the\n"
+             "last shard to finish writes the tables, else --merge does")
+            ("merge", "compute nothing: assemble the tables from the shards' chunks (an error while any is missing)")
             ("table", po::value<std::string>()->value_name("FILE"), "also copy the HDF5 tables to FILE");
     };
     c.run = run_characterize;

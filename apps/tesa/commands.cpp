@@ -30,6 +30,25 @@ const std::vector<Command>& all_commands() {
     return commands;
 }
 
+ShardSpec parse_shard(const std::string& s) {
+    const size_t slash = s.find('/');
+    ShardSpec sh;
+    try {
+        if (slash == std::string::npos) throw std::invalid_argument("no slash");
+        size_t used = 0;
+        const unsigned long i = std::stoul(s.substr(0, slash), &used);
+        if (used != slash) throw std::invalid_argument("index");
+        const std::string rest = s.substr(slash + 1);
+        const unsigned long n = std::stoul(rest, &used);
+        if (used != rest.size() || n < 1 || n > 4096 || i >= n || s[0] == '-' || rest[0] == '-') throw std::invalid_argument("range");
+        sh.index = static_cast<uint32_t>(i);
+        sh.count = static_cast<uint32_t>(n);
+    } catch (const std::exception&) {
+        fail("--shard '" + s + "': expected I/N with 0 <= I < N <= 4096 (shard I of N)");
+    }
+    return sh;
+}
+
 std::filesystem::path results_dir(const po::variables_map& vm, const std::string& sub) {
     if (vm.count("results")) return vm["results"].as<std::string>();
     return std::filesystem::path(vm["out"].as<std::string>()) / sub;
@@ -219,13 +238,14 @@ std::filesystem::path find_cached_tables(const po::variables_map& vm, const Timi
 }
 
 ErrorTables write_error_tables(const PointTiming& pt, const std::filesystem::path& out, int threads, uint32_t chunk,
-                               bool compile_exact, Context& ctx) {
+                               bool compile_exact, Context& ctx, const ShardSpec& shard) {
     CharacterizeOptions co;
     co.worker_source = std::filesystem::path(source_dir()) / "timing" / "characterize_worker.cpp";
     co.threads = threads;
     co.chunk = chunk;
     co.progress = [&ctx](const std::string& line) { ctx.err << line << std::endl; };
     co.compile_exact = compile_exact;
+    co.shard = shard;
     LaneEngineStats st;
     ErrorTables tables = characterize_point(pt, out, co, &st);
     if (st.transitions)

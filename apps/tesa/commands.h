@@ -113,8 +113,11 @@ std::filesystem::path find_cached_tables(const po::variables_map& vm, const Timi
 
 
 // Exhaustive characterization of the point into its cache file (timing/table_cache.h), progress
-// on ctx.err; compile_exact: sdf-sim's exact program compiled (cached), same tables.
+// on ctx.err; compile_exact: sdf-sim's exact program compiled (cached), same tables. `shard`: only
+// its chunks (timing/characterizer.h; IncompleteTables while other shards' are missing).
 ErrorTables write_error_tables(const PointTiming& pt, const std::filesystem::path& out, int threads, uint32_t chunk,
-                               bool compile_exact, Context& ctx);
+                               bool compile_exact, Context& ctx, const ShardSpec& shard = {});
+// --shard "I/N" (0 <= I < N <= 4096); Error quoting the value otherwise.
+ShardSpec parse_shard(const std::string& s);
 
 }  // namespace tesa::cli

@@ -7,8 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <sstream>
+#include <thread>
 
 namespace fs = std::filesystem;
 
@@ -181,3 +183,50 @@ TEST(TimingCli, OperatingPointOptionsOutOfRangeAreRefused) {
 }
 
 }  // namespace
+
+// Shards of one characterization, in any order, give one run's tables bit for bit (the last shard
+// to finish writes them, --merge too); --merge refuses while a shard's chunks are missing; the
+// tables file is the same bytes when written again later (no time stamps in it).
+TEST(TimingCli, ShardsOfACharacterizationMergeIntoOneRunsTablesBitForBit) {
+    const fs::path whole = scratch("shard_whole"), shared = scratch("shard_shared");
+    const std::vector<std::string> point{"characterize", "--width", "4", "--clock-scale", "0.8", "--chunk", "16", "--threads", "1"};
+    auto cli = [](std::vector<std::string> args, const fs::path& out) {
+        args.insert(args.end(), {"--out", out.string()});
+        return tesa::test::run_tesa(args);
+    };
+    auto with = [&](std::vector<std::string> extra) {
+        std::vector<std::string> a = point;
+        a.insert(a.end(), extra.begin(), extra.end());
+        return a;
+    };
+    CliRun w = cli(with({"--table", (whole / "a.h5").string()}), whole);
+    ASSERT_EQ(w.code, 0) << w.err;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // HDF5 time stamps have 1 s resolution
+    w = cli(with({"--table", (whole / "b.h5").string()}), whole);
+    ASSERT_EQ(w.code, 0) << w.err;
+    EXPECT_EQ(tesa::read_file(whole / "a.h5"), tesa::read_file(whole / "b.h5")) << "tables written twice differ";
+
+    CliRun s = cli(with({"--shard", "2/3"}), shared);
+    ASSERT_EQ(s.code, 0) << s.err;
+    EXPECT_TRUE(contains(s.out, "shard 2/3 done; 11 of 16 chunks are other shards'")) << s.out;
+    EXPECT_TRUE(tesa::test::cached_tables(shared).empty()) << "no tables before every shard is done";
+    s = cli(with({"--shard", "0/3"}), shared);
+    ASSERT_EQ(s.code, 0) << s.err;
+    s = cli(with({"--merge"}), shared);
+    EXPECT_EQ(s.code, 1);
+    EXPECT_TRUE(contains(s.err, "5 of 16 chunks")) << s.err;
+    s = cli(with({"--shard", "1/3", "--table", (shared / "c.h5").string()}), shared);
+    ASSERT_EQ(s.code, 0) << s.err;
+    EXPECT_EQ(tesa::read_file(shared / "c.h5"), tesa::read_file(whole / "a.h5"));
+    s = cli(with({"--merge", "--table", (shared / "d.h5").string()}), shared);
+    ASSERT_EQ(s.code, 0) << s.err;
+    EXPECT_EQ(tesa::read_file(shared / "d.h5"), tesa::read_file(whole / "a.h5"));
+
+    for (const char* bad : {"3/3", "x", "1/0", "-1/2", "1/", "2/4097"}) {
+        s = cli(with({"--shard", bad}), shared);
+        EXPECT_EQ(s.code, 1) << bad;
+        EXPECT_TRUE(contains(s.err, "expected I/N")) << s.err;
+    }
+    s = cli(with({"--shard", "0/2", "--merge"}), shared);
+    EXPECT_TRUE(contains(s.err, "without --shard")) << s.err;
+}
