@@ -422,6 +422,11 @@ SweepProgress run_local(const SweepPlan& plan, const fs::path& dir, const std::v
             p.failed_ids.push_back(j.id);
             state[j.id] = JobState::Failed;
             console.err << "sweep: " << j.id << " FAILED (exit " << code << "; " << job_log(dir, j.id).string() << ") " << status_line() << std::endl;
+            std::error_code ec;
+            if (fs::exists(job_log(dir, j.id), ec)) {  // its last lines: the error, usually
+                std::vector<std::string> tail = split_list(read_file(job_log(dir, j.id)), '\n');
+                for (size_t i = tail.size() > 3 ? tail.size() - 3 : 0; i < tail.size(); ++i) console.err << "  | " << tail[i].substr(0, 400) << std::endl;
+            }
         }
     }
     console.err << "sweep " << plan.name << ": " << p.done - before << " jobs run now, " << p.done << " of " << p.total << " done"
@@ -456,7 +461,7 @@ std::string parse_job_id(const std::string& out, const std::string& script) {
 
 }  // namespace
 
-std::pair<std::string, std::string> submit_slurm(const SweepPlan& plan, const fs::path& dir, const std::vector<std::string>& worker,
+std::vector<std::string> submit_slurm(const SweepPlan& plan, const fs::path& dir, const std::vector<std::string>& worker,
                                                  const SlurmOptions& o, Console& console) {
     if (!o.partition.empty()) check_slurm_word("partition", o.partition, "_-.,");
     if (!o.time_limit.empty()) check_slurm_word("time limit", o.time_limit, ":-");
@@ -467,12 +472,25 @@ std::pair<std::string, std::string> submit_slurm(const SweepPlan& plan, const fs
     for (char& c : name)
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '_';
     const std::string stamp = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-    auto submit = [&](SweepJob::Kind kind, const std::string& depends_on) -> std::string {
+    // Waves by dependency depth among the pending jobs (table shards, their merges, the points),
+    // each an array that starts after the one before.
+    std::map<std::string, int> depth;
+    int waves = 0;
+    for (const SweepJob& j : plan.jobs) {  // a job comes after those it depends on
+        if (job_state(dir, j.id) == JobState::Done) continue;
+        int d = 0;
+        for (const std::string& dep : j.depends)
+            if (depth.count(dep)) d = std::max(d, depth[dep] + 1);
+        depth[j.id] = d;
+        waves = std::max(waves, d + 1);
+    }
+    auto submit = [&](int wave, const std::string& depends_on) -> std::string {
         std::vector<std::string> ids;
+        bool points = false;
         for (const SweepJob& j : plan.jobs)
-            if (j.kind == kind && job_state(dir, j.id) != JobState::Done) ids.push_back(j.id);
-        if (ids.empty()) return "";
-        const std::string what = kind == SweepJob::Kind::Tables ? "tables" : "points";
+            if (depth.count(j.id) && depth[j.id] == wave) ids.push_back(j.id), points = points || j.kind == SweepJob::Kind::Point;
+        if (ids.empty()) return depends_on;
+        const std::string what = (points ? "points" : "tables") + std::to_string(wave);
         const fs::path list = sdir / (stamp + "-" + what + ".list");
         std::string text;
         for (const std::string& id : ids) text += id + "\n";
@@ -493,15 +511,17 @@ std::pair<std::string, std::string> submit_slurm(const SweepPlan& plan, const fs
         const ProcessResult r = run_process(argv);
         if (r.exit_code != 0) fail("sweep: sbatch failed (exit " + std::to_string(r.exit_code) + "): " + r.output.substr(0, 2000));
         const std::string id = parse_job_id(r.output, script.string());
-        console.err << "sweep: submitted " << ids.size() << " " << what << " job(s) as Slurm array " << id
+        console.err << "sweep: submitted " << ids.size() << " job(s) of level " << wave << " (" << (points ? "points" : "tables")
+                    << ") as Slurm array " << id
                     << (depends_on.empty() ? std::string() : " (after " + depends_on + ")") << std::endl;
         std::ofstream(sdir / "submitted", std::ios::app) << id << "\t" << what << "\t" << list.string() << "\n";
         return id;
     };
-    const std::string tables = submit(SweepJob::Kind::Tables, "");
-    const std::string points = submit(SweepJob::Kind::Point, tables);
-    if (tables.empty() && points.empty()) console.err << "sweep " << plan.name << ": every job is done; nothing submitted" << std::endl;
-    return {tables, points};
+    std::vector<std::string> arrays;
+    std::string last;
+    for (int w = 0; w < waves; ++w) arrays.push_back(last = submit(w, last));
+    if (arrays.empty()) console.err << "sweep " << plan.name << ": every job is done; nothing submitted" << std::endl;
+    return arrays;
 }
 
 namespace {

@@ -100,11 +100,12 @@ struct SweepProgress {
 SweepProgress run_local(const SweepPlan& plan, const std::filesystem::path& dir, const std::vector<std::string>& worker, int workers,
                         Console& console);
 
-// Submits the pending jobs of `plan` as two sbatch job arrays -- the table jobs, then the points
-// with --dependency=afterok on the first -- each task running `worker + {"--dir", dir, "--list",
-// LIST, "--index", $SLURM_ARRAY_TASK_ID}`; LIST (under slurm/) holds the job ids in task order, so
-// the batch scripts hold only paths (quoted) and numbers. Returns the Slurm job ids ("" for an
-// array with nothing pending) and records them in slurm/submitted.
+// Submits the pending jobs of `plan` as sbatch job arrays, one per dependency level -- the table
+// jobs (or their shards, then their merges), then the points -- each after the one before
+// (--dependency=afterok), each task running `worker + {"--dir", dir, "--list", LIST, "--index",
+// $SLURM_ARRAY_TASK_ID}`; LIST (under slurm/) holds the job ids in task order, so the batch scripts
+// hold only paths (quoted) and numbers, and no option value passes through a shell. Returns the
+// Slurm job ids of the arrays, in order, and records them in slurm/submitted.
 struct SlurmOptions {
     std::string sbatch = "sbatch";
     std::string partition;   // "" : the cluster's default
@@ -112,7 +113,7 @@ struct SlurmOptions {
     int cpus_per_task = 1;
     int max_parallel = 0;    // tasks of an array at a time (0: no limit)
 };
-std::pair<std::string, std::string> submit_slurm(const SweepPlan& plan, const std::filesystem::path& dir, const std::vector<std::string>& worker,
+std::vector<std::string> submit_slurm(const SweepPlan& plan, const std::filesystem::path& dir, const std::vector<std::string>& worker,
                                                  const SlurmOptions& o, Console& console);
 // The job id of task `index` of the list file `list` (written by submit_slurm).
 std::string job_of_task(const std::filesystem::path& list, long index);

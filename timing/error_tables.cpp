@@ -102,11 +102,14 @@ void write_vector(H5::Group& g, const std::string& name, const std::vector<T>& v
 
 // A group without time stamps in its header (as every object tesa writes: same tables, same bytes).
 H5::Group untimed_group(H5::H5File& f, const char* name) {
-    H5::PropList gcpl(H5Pcreate(H5P_GROUP_CREATE));
-    H5Pset_obj_track_times(gcpl.getId(), false);
-    const hid_t id = H5Gcreate2(f.getId(), name, H5P_DEFAULT, gcpl.getId(), H5P_DEFAULT);
+    // Plain C ids, closed here: the C++ wrappers' id constructors take a reference of their own.
+    const hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    H5Pset_obj_track_times(gcpl, false);
+    const hid_t id = H5Gcreate2(f.getId(), name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    H5Pclose(gcpl);
     if (id < 0) throw H5::GroupIException("untimed_group", std::string("cannot create ") + name);
-    return H5::Group(id);
+    H5Gclose(id);
+    return f.openGroup(name);
 }
 
 // The root group of a tesa error-table file; throws Error naming the file if it is another kind.

@@ -107,6 +107,7 @@ bool point_needs_tables(const std::string& command, const po::variables_map& vm)
 struct Planner {
     std::filesystem::path out;
     int table_threads = 2;
+    int table_shards = 1;  // >1: each table job is that many `characterize --shard` jobs and a --merge
     Context& ctx;
     std::map<std::string, PointTiming> timed;  // characterize options -> the point
     std::map<std::string, size_t> table_jobs;  // tables file -> index in plan.jobs
@@ -138,7 +139,10 @@ struct Planner {
                 check.push_back("--out=" + p.out.string());
                 const po::variables_map vm = parse_command_line(check, accelerator_commands());
                 check_point_values(vm);
-                if (vm.count("tables")) j.tables_file = std::filesystem::absolute(vm["tables"].as<std::string>()).string();
+                if (vm.count("tables")) {
+                    j.tables_file = std::filesystem::absolute(vm["tables"].as<std::string>()).string();
+                    if (!std::filesystem::exists(j.tables_file)) fail("tables " + j.tables_file + ": no such file");
+                }
                 if (point_needs_tables(spec.command, vm)) {
                     const PointTiming& t = timing_of(spec.command, vm, pt.options);
                     j.tables_file = t.file.string();
@@ -191,6 +195,20 @@ struct Planner {
         for (const auto& [k, v] : options)
             if (k == "pdk-dir" || k == "liberty") j.args.push_back("--" + k + "=" + v);
         j.args.push_back("--threads=" + std::to_string(table_threads));
+        if (table_shards > 1) {
+            SweepJob merge = j;
+            merge.args.push_back("--merge");
+            merge.id = sweep_job_id('t', merge.args);
+            for (int i = 0; i < table_shards; ++i) {
+                SweepJob shard = j;
+                shard.args.push_back("--shard=" + std::to_string(i) + "/" + std::to_string(table_shards));
+                shard.id = sweep_job_id('t', shard.args);
+                shard.tables_file.clear();  // a shard writes chunks (the last one perhaps the tables)
+                merge.depends.push_back(shard.id);
+                p.jobs.push_back(shard);
+            }
+            j = merge;
+        }
         j.id = sweep_job_id('t', j.args);
         table_jobs[file] = p.jobs.size();
         p.jobs.push_back(j);
@@ -244,7 +262,7 @@ int run_job(const po::variables_map& vm, Context& ctx) {
     for (const std::string& a : args) ctx.err << " " << a;
     ctx.err << std::endl;
     JobRecord rec;
-    if (j.kind == SweepJob::Kind::Tables && std::filesystem::exists(j.tables_file)) {
+    if (j.kind == SweepJob::Kind::Tables && !j.tables_file.empty() && std::filesystem::exists(j.tables_file)) {
         ctx.err << "sweep job " << id << ": " << j.tables_file << " is cached" << std::endl;
     } else {
         const int rc = run(args, accelerator_commands(), ctx.out, ctx.err);
@@ -254,7 +272,7 @@ int run_job(const po::variables_map& vm, Context& ctx) {
         }
     }
     if (j.kind == SweepJob::Kind::Tables) {
-        if (!std::filesystem::exists(j.tables_file)) {
+        if (!j.tables_file.empty() && !std::filesystem::exists(j.tables_file)) {
             mark_job_failed(dir, id, 1);
             fail("sweep job " + id + ": characterize did not write " + j.tables_file + " (another multiplier or Liberty than the plan's?)");
         }
@@ -303,17 +321,30 @@ int run_sweep(const po::variables_map& vm, Context& ctx) {
         }
         return p.total == p.done ? 0 : 3;
     }
-    if (action != "run") fail("sweep: unknown action '" + action + "' (expected run, status, collect or job)");
+    if (action != "run" && action != "plan") fail("sweep: unknown action '" + action + "' (expected run, plan, status, collect or job)");
     if (!vm.count("config")) fail("sweep: give the sweep file, --config FILE");
     const std::string file = vm["config"].as<std::string>();
     const SweepSpec spec = read_sweep_file(file);
-    Planner planner{vm["out"].as<std::string>(), vm["table-threads"].as<int>(), ctx, {}, {}};
+    Planner planner{vm["out"].as<std::string>(), vm["table-threads"].as<int>(), vm["table-shards"].as<int>(), ctx, {}, {}};
     const SweepPlan plan = planner.plan(spec, file);
     const std::filesystem::path dir = sweep_dir(vm);
     write_plan(plan, dir);
     const size_t points = static_cast<size_t>(std::count_if(plan.jobs.begin(), plan.jobs.end(), [](const SweepJob& j) { return j.kind == SweepJob::Kind::Point; }));
     ctx.err << "sweep " << plan.name << ": " << points << " points of tesa " << plan.command << ", " << plan.jobs.size() - points
             << " table job(s); plan " << (dir / "plan.tsv").string() << std::endl;
+    if (action == "plan") {
+        for (const SweepJob& j : plan.jobs) {
+            ctx.out << j.id << (job_state(dir, j.id) == JobState::Done ? " done   " : " pending") << " tesa";
+            for (const std::string& a : j.args) ctx.out << " " << a;
+            if (!j.depends.empty()) {
+                ctx.out << "  (after";
+                for (const std::string& d : j.depends) ctx.out << " " << d;
+                ctx.out << ")";
+            }
+            ctx.out << "\n";
+        }
+        return 0;
+    }
     const std::string executor = vm["executor"].as<std::string>();
     if (executor == "slurm") {
         SlurmOptions o;
@@ -355,15 +386,18 @@ Command make_sweep_command() {
         "<out>/sweep/<name>/: results.csv (a row per result row of each point, parameters and metrics in\n"
         "named columns), results.md (Pareto points marked) and results_*.png (matplotlib: accuracy against\n"
         "energy per inference, cycles per image, clock and supply, Pareto front).\n"
-        "Actions: run (default), status (per-job state; Slurm's queue), collect (gather the results),\n"
+        "Actions: run (default), plan (write and list the jobs, run none), status (per-job state; Slurm's\n"
+        "queue), collect (gather the results),\n"
         "job (the worker: one job of the plan, --id or --list/--index). Example: configs/sweep_lenet5.ini.";
     c.positional = {"action"};
     c.config_is_input = true;
     c.add_options = [](po::options_description& d) {
-        d.add_options()("action", po::value<std::string>()->default_value("run")->value_name("run|status|collect|job"), "what to do")
+        d.add_options()("action", po::value<std::string>()->default_value("run")->value_name("run|plan|status|collect|job"), "what to do")
             ("executor", po::value<std::string>()->default_value("local")->value_name("local|slurm"), "where the jobs run")
             ("workers", bounded<int>("workers", Range::closed(1, kMaxThreads))->default_value(2)->value_name("N"), "local: worker processes")
             ("table-threads", bounded<int>("table-threads", Range::closed(1, kMaxThreads))->default_value(2)->value_name("N"), "threads of a table job")
+            ("table-shards", bounded<int>("table-shards", Range::closed(1, 4096))->default_value(1)->value_name("N"),
+             "split each table job into N `characterize --shard` jobs and a --merge (Slurm: over the cluster)")
             ("sbatch", po::value<std::string>()->default_value("sbatch")->value_name("PROGRAM"), "slurm: the sbatch to call")
             ("partition", po::value<std::string>()->value_name("NAME"), "slurm: partition (default: the cluster's)")
             ("time", po::value<std::string>()->value_name("LIMIT"), "slurm: time limit per task (sbatch --time)")

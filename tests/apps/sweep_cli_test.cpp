@@ -193,7 +193,7 @@ TEST(SweepSlurm, ASweepThroughARealSlurmClusterCollectsTheLocalExecutorsBits) {
 
     r = sweep({"--config", file.string(), "--out", (t.path / "cluster").string(), "--tesa", TESA_BINARY, "--executor", "slurm"});
     ASSERT_EQ(r.code, 0) << r.err;
-    EXPECT_TRUE(contains(r.err, "submitted 4 points job(s) as Slurm array")) << r.err;
+    EXPECT_TRUE(contains(r.err, "submitted 4 job(s) of level 0 (points) as Slurm array")) << r.err;
     const fs::path dir = t.path / "cluster" / "sweep" / "grid";
     CliRun st;
     for (int i = 0; i < 600; ++i) {  // at most 5 minutes
@@ -206,4 +206,73 @@ TEST(SweepSlurm, ASweepThroughARealSlurmClusterCollectsTheLocalExecutorsBits) {
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(tesa::read_file(dir / "results.csv"), tesa::read_file(t.path / "local" / "sweep" / "grid" / "results.csv"));
     ::unsetenv("SLURM_CONF");
+}
+
+// A point whose tables are not cached gets a table job -- with --table-shards, shard jobs and a
+// merge after them -- and the Slurm executor submits one array per level, each after the one
+// before (a stand-in sbatch records what it was asked; the real cluster is the test above).
+TEST(SweepCli, MissingTablesAreShardedJobsAndSlurmGetsOneArrayPerLevel) {
+    TempDir t;
+    const fs::path file = t.path / "tables.ini";
+    tesa::write_file_atomic(file, "command = array-study\n[fixed]\nimages = 2\n[grid]\nclock-scale = 0.93 0.94\n");
+    const std::vector<std::string> base{"--config", file.string(), "--out", (t.path / "out").string(), "--tesa", TESA_BINARY, "--table-shards", "3"};
+    std::vector<std::string> args = base;
+    args.insert(args.begin(), "plan");
+    CliRun r = sweep(args);
+    ASSERT_EQ(r.code, 0) << r.err;
+    const tesa::SweepPlan plan = tesa::read_plan(t.path / "out" / "sweep" / "tables");
+    ASSERT_EQ(plan.jobs.size(), 2u * (3 + 1) + 2) << r.out;
+    size_t shards = 0, merges = 0;
+    for (const tesa::SweepJob& j : plan.jobs) {
+        const std::string line = [&] {
+            std::string s;
+            for (const std::string& a : j.args) s += a + " ";
+            return s;
+        }();
+        if (contains(line, "--shard=")) {
+            ++shards;
+            EXPECT_TRUE(j.depends.empty());
+        }
+        if (contains(line, "--merge")) {
+            ++merges;
+            EXPECT_EQ(j.depends.size(), 3u);
+        }
+        if (j.kind == tesa::SweepJob::Kind::Point) {
+            ASSERT_EQ(j.depends.size(), 1u);
+            EXPECT_TRUE(contains(plan.job(j.depends[0]).args.back(), "--merge"));
+            EXPECT_TRUE(contains(line, "--tables=" + (t.path / "out" / "tables").string())) << line;
+        }
+    }
+    EXPECT_EQ(shards, 6u);
+    EXPECT_EQ(merges, 2u);
+    EXPECT_TRUE(contains(r.out, "pending tesa characterize")) << r.out;
+
+    const fs::path fake = t.path / "sbatch";
+    tesa::write_file_atomic(fake, "#!/bin/sh\nn=$(ls " + t.path.string() + "/calls 2>/dev/null | wc -l)\nmkdir -p " + t.path.string() +
+                                      "/calls\nprintf '%s\\n' \"$@\" > " + t.path.string() + "/calls/$n\necho $((100 + n))\n");
+    fs::permissions(fake, fs::perms::owner_all);
+    args = base;
+    args.insert(args.end(), {"--executor", "slurm", "--sbatch", fake.string(), "--partition", "p1", "--time", "1:00:00"});
+    r = sweep(args);
+    ASSERT_EQ(r.code, 0) << r.err;
+    const std::string first = tesa::read_file(t.path / "calls" / "0"), second = tesa::read_file(t.path / "calls" / "1"),
+                      third = tesa::read_file(t.path / "calls" / "2");
+    EXPECT_TRUE(contains(first, "--array=0-5\n")) << first;
+    EXPECT_FALSE(contains(first, "--dependency")) << first;
+    EXPECT_TRUE(contains(first, "--partition=p1\n--time=1:00:00\n")) << first;
+    EXPECT_TRUE(contains(second, "--array=0-1\n--") && contains(second, "--dependency=afterok:100\n")) << second;
+    EXPECT_TRUE(contains(third, "--dependency=afterok:101\n")) << third;
+    EXPECT_FALSE(fs::exists(t.path / "calls" / "3"));
+    // The batch script names only the worker, the sweep directory and the task list.
+    fs::path script;
+    for (const auto& e : fs::directory_iterator(t.path / "out" / "sweep" / "tables" / "slurm"))
+        if (e.path().extension() == ".sbatch" && contains(e.path().filename().string(), "points")) script = e.path();
+    const std::string text = tesa::read_file(script);
+    EXPECT_TRUE(contains(text, "--index \"$SLURM_ARRAY_TASK_ID\"")) << text;
+    EXPECT_FALSE(contains(text, "clock-scale")) << text;
+    args = base;
+    args.insert(args.end(), {"--executor", "slurm", "--sbatch", fake.string(), "--partition", "p1;rm"});
+    r = sweep(args);
+    EXPECT_EQ(r.code, 1);
+    EXPECT_TRUE(contains(r.err, "partition 'p1;rm'")) << r.err;
 }
