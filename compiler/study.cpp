@@ -135,21 +135,4 @@ std::string study_markdown(const std::vector<StudyRow>& rows, const std::string&
     return s.str();
 }
 
-LinePlot study_plot(const std::vector<StudyRow>& rows, const std::string& regulation, const std::string& title) {
-    LinePlot p;
-    p.title = title;
-    p.x_label = "clock scale (x min period)";
-    p.y_label = "accuracy (%)";
-    p.series = {{"baseline", {}, {}}, {"TError", {}, {}}, {"WD+EAQ", {}, {}}, {"EAQ", {}, {}}};
-    for (const StudyRow& r : rows) {
-        if (r.regulation_name != regulation) continue;
-        const double acc[4] = {r.baseline, r.terror.mean, r.wd_eaq.mean, r.eaq.mean};
-        for (int i = 0; i < 4; ++i) {
-            p.series[static_cast<size_t>(i)].x.push_back(r.clock_scale);
-            p.series[static_cast<size_t>(i)].y.push_back(100 * acc[i]);
-        }
-    }
-    return p;
-}
-
 }  // namespace tesa

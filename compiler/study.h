@@ -6,7 +6,6 @@
 #include "compiler/activation_profile.h"
 #include "compiler/injection.h"
 #include "compiler/mitigation.h"
-#include "common/line_plot.h"
 
 #include <functional>
 #include <string>
@@ -63,7 +62,5 @@ std::vector<StudyRow> run_study(const QuantizedModel& base, const std::vector<co
 
 std::string study_csv(const std::vector<StudyRow>& rows);
 std::string study_markdown(const std::vector<StudyRow>& rows, const std::string& title);
-// Accuracy (%) versus clock scale of the four variants, for the rows of one regulation.
-LinePlot study_plot(const std::vector<StudyRow>& rows, const std::string& regulation, const std::string& title);
 
 }  // namespace tesa

@@ -30,6 +30,8 @@ const std::vector<Command>& all_commands() {
     return commands;
 }
 
+std::string plot_python() { return std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3"; }
+
 ShardSpec parse_shard(const std::string& s) {
     const size_t slash = s.find('/');
     ShardSpec sh;

@@ -62,6 +62,10 @@ Model load_network(const std::string& network, const std::string& file);
 EvalResult measure_accuracy(const Model& m, const ImageSet& test, bool int8, const QuantOptions& qo,
                             const std::filesystem::path& data_dir, int threads);
 
+// The Python that draws the plots: Debian's interpreter, where python3-matplotlib installs (a
+// python3 earlier on PATH may lack it), else python3 on PATH.
+std::string plot_python();
+
 // Where a command's result files go: --results when given, else <--out>/<sub>.
 std::filesystem::path results_dir(const po::variables_map& vm, const std::string& sub);
 

@@ -168,9 +168,7 @@ std::filesystem::path run_and_write_explore(const po::variables_map& vm, const E
     results.write(dir / (stem + ".md"), md);
     if (s.plot) {  // the plot reads the staged CSV: what it draws is what is written
         const std::filesystem::path png = results.stage(dir / (stem + ".png"));
-        // Debian's interpreter, where python3-matplotlib installs (a python3 earlier on PATH may lack it).
-        const std::string python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-        const ProcessResult pr = run_process({python, source_dir() + "/scripts/plot_tradeoff.py", staged_csv.string(), png.string(), s.network});
+        const ProcessResult pr = run_process({plot_python(), source_dir() + "/scripts/plot_tradeoff.py", staged_csv.string(), png.string(), s.network});
         if (pr.exit_code != 0) fail("explore: the plot failed (scripts/plot_tradeoff.py, exit " + std::to_string(pr.exit_code) + "): " + pr.output);
     }
     results.commit();

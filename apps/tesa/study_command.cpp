@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/file_util.h"
+#include "common/process.h"
 #include "compiler/mitigation.h"
 #include "compiler/study.h"
 
@@ -53,10 +54,15 @@ std::filesystem::path run_and_write_study(const std::string& network, const Mode
     const std::string stem = network + "_" + variant;
     const std::filesystem::path csv = dir / (stem + ".csv");
     OutputSet results;  // CSV, Markdown and the plots: all of them or none
-    results.write(csv, study_csv(rows));
+    const std::filesystem::path staged_csv = results.stage(csv);
+    write_file_atomic(staged_csv, study_csv(rows));
     results.write(dir / (stem + ".md"), md);
-    for (const auto& reg : so.regulations)
-        results.write(dir / (stem + "_" + reg + ".png"), study_plot(rows, reg, network + " " + reg + " port " + weight_port_name(so.port)).render_png());
+    for (const auto& reg : so.regulations) {
+        const std::filesystem::path png = results.stage(dir / (stem + "_" + reg + ".png"));
+        const ProcessResult pr = run_process({plot_python(), source_dir() + "/scripts/plot_study.py", staged_csv.string(), reg, png.string(),
+                                              network + " " + reg + " port " + weight_port_name(so.port)});
+        if (pr.exit_code != 0) fail("study: the plot failed (scripts/plot_study.py, exit " + std::to_string(pr.exit_code) + "): " + pr.output);
+    }
     results.commit();
     ctx.out << "\n" << md << "\nresults: " << std::filesystem::absolute(csv).lexically_normal().string()
             << " (and .md, and a PNG plot per regulation)\n";

@@ -229,9 +229,7 @@ std::vector<std::string> worker_command(const po::variables_map& vm) {
 }
 
 std::vector<std::string> plot_command() {
-    // Debian's interpreter, where python3-matplotlib installs (a python3 earlier on PATH may lack it).
-    const std::string python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-    return {python, source_dir() + "/scripts/plot_sweep.py"};
+    return {plot_python(), source_dir() + "/scripts/plot_sweep.py"};
 }
 
 // The sweep directory of --dir, or of the sweep file's name under --out.
