@@ -276,3 +276,20 @@ TEST(SweepCli, MissingTablesAreShardedJobsAndSlurmGetsOneArrayPerLevel) {
     EXPECT_EQ(r.code, 1);
     EXPECT_TRUE(contains(r.err, "partition 'p1;rm'")) << r.err;
 }
+
+// The sweep files in configs/ plan: every point's command line parses and its tables resolve.
+TEST(SweepCli, ShippedSweepFilesPlan) {
+    size_t files = 0;
+    for (const auto& e : fs::directory_iterator(tesa::cli::source_dir() + "/configs")) {
+        if (e.path().extension() != ".ini" || !contains(tesa::read_file(e.path()), "\ncommand = ")) continue;
+        TempDir t;
+        CliRun r = sweep({"plan", "--config", e.path().string(), "--out", t.path.string(), "--tesa", TESA_BINARY});
+        EXPECT_EQ(r.code, 0) << e.path() << "\n" << r.err;
+        ++files;
+        if (e.path().filename() == "sweep_lenet5.ini") {
+            const tesa::SweepPlan plan = tesa::read_plan(t.path / "sweep" / "lenet5-arch");
+            EXPECT_EQ(plan.jobs.size(), 24u + 3) << "24 points and a table job per clock";
+        }
+    }
+    EXPECT_GE(files, 1u);
+}
