@@ -2,7 +2,7 @@
 // points, each point a job that writes its own results; the error tables the points need are jobs
 // of their own, built once into the table cache and shared. A sweep lives in one directory:
 //
-//   plan.tsv          the jobs (written by plan_sweep's caller, read by every worker)
+//   plan.tsv          the jobs (written by the planner, apps/tesa/sweep_command.cpp; read by every worker)
 //   jobs/<id>/        a job's results (--results of the sub-command; run's journal resumes there)
 //   jobs/<id>.done    written once the job succeeded: its result file and wall time
 //   jobs/<id>.failed  its exit status, when it failed (removed when it runs again)
