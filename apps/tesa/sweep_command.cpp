@@ -358,9 +358,10 @@ int run_sweep(const po::variables_map& vm, Context& ctx) {
     }
     if (executor != "local") fail("sweep: --executor '" + executor + "': expected local or slurm");
     const SweepProgress p = run_local(plan, dir, worker_command(vm), vm["workers"].as<int>(), ctx);
-    if (p.done > static_cast<size_t>(std::count_if(plan.jobs.begin(), plan.jobs.end(), [](const SweepJob& j) { return j.kind == SweepJob::Kind::Tables; })) ||
-        points == 0)
-        collect_sweep(plan, dir, vm["plot"].as<bool>() ? plot_command() : std::vector<std::string>{}, ctx);
+    const bool any_point = std::any_of(plan.jobs.begin(), plan.jobs.end(), [&](const SweepJob& j) {
+        return j.kind == SweepJob::Kind::Point && job_state(dir, j.id) == JobState::Done;
+    });
+    if (any_point) collect_sweep(plan, dir, vm["plot"].as<bool>() ? plot_command() : std::vector<std::string>{}, ctx);
     if (p.failed || p.skipped) fail("sweep " + plan.name + ": " + std::to_string(p.failed) + " job(s) failed, " + std::to_string(p.skipped) +
                                     " skipped (their logs are under " + (dir / "logs").string() + "); the same command runs them again");
     return 0;
