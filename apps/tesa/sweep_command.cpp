@@ -385,8 +385,8 @@ Command make_sweep_command() {
         "<out>/sweep/<name>/: results.csv (a row per result row of each point, parameters and metrics in\n"
         "named columns), results.md (Pareto points marked) and results_*.png (matplotlib: accuracy against\n"
         "energy per inference, cycles per image, clock and supply, Pareto front).\n"
-        "Actions: run (default), plan (write and list the jobs, run none), status (per-job state; Slurm's\n"
-        "queue), collect (gather the results),\n"
+        "Actions: run (default), plan (write and list the jobs, run none), status (per-job state and Slurm's\n"
+        "queue; exit 0 once every job is done, 3 before), collect (gather the results),\n"
         "job (the worker: one job of the plan, --id or --list/--index). Example: configs/sweep_lenet5.ini.";
     c.positional = {"action"};
     c.config_is_input = true;
