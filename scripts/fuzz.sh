@@ -15,7 +15,7 @@ build="${TESA_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 seconds="${1:-60}"
 seed="${TESA_FUZZ_SEED:-1}"  # libFuzzer's mutation seed: the same inputs in the same order on every run
 shift || true
-all_targets=(liberty netlist sdf config firmware idx cifar10 journal chunk error_tables model)
+all_targets=(liberty netlist sdf config firmware idx cifar10 journal chunk error_tables model sweep_plan)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 
