@@ -6,12 +6,9 @@ python3-matplotlib, installed by scripts/setup.sh)."""
 import csv
 import sys
 
-try:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-except ImportError as e:
-    sys.exit("plot_study.py: matplotlib is not installed (%s); bash scripts/setup.sh installs python3-matplotlib" % e)
+from plot_common import finish, pyplot
+
+plt = pyplot("plot_study.py")
 
 
 def main():
@@ -38,14 +35,7 @@ def main():
         y = [float(r[mean]) for r in rows]
         err = [float(r[sd]) for r in rows] if sd else None
         ax.errorbar(x, y, yerr=err, color=colour, marker=marker, capsize=3, label=label)
-    ax.set_xlabel("clock scale (x OpenSTA's min period)")
-    ax.set_ylabel("accuracy (%)")
-    if title:
-        ax.set_title(title, fontsize=10)
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(dst, dpi=110, format="png")
+    finish(fig, ax, "clock scale (x OpenSTA's min period)", title, dst)
 
 
 if __name__ == "__main__":

@@ -7,12 +7,9 @@ python3-matplotlib, installed by scripts/setup.sh)."""
 import csv
 import sys
 
-try:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-except ImportError as e:
-    sys.exit("plot_sweep.py: matplotlib is not installed (%s); bash scripts/setup.sh installs python3-matplotlib" % e)
+from plot_common import finish, pyplot
+
+plt = pyplot("plot_sweep.py")
 
 
 def number(s):
@@ -55,14 +52,7 @@ def main():
             best = p[1]
     ax.plot([p[0] for p in front], [p[1] for p in front], color="k", linewidth=1, drawstyle="steps-post", zorder=1)
     ax.scatter([p[0] for p in front], [p[1] for p in front], s=140, facecolors="none", edgecolors="k", label="Pareto front")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("accuracy (%)")
-    if title:
-        ax.set_title(title, fontsize=10)
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(dst, dpi=110, format="png")
+    finish(fig, ax, xlabel, title, dst)
 
 
 if __name__ == "__main__":

@@ -7,12 +7,9 @@ dashed. Drawn with matplotlib (Debian's python3-matplotlib, installed by scripts
 import csv
 import sys
 
-try:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-except ImportError as e:
-    sys.exit("plot_tradeoff.py: matplotlib is not installed (%s); bash scripts/setup.sh installs python3-matplotlib" % e)
+from plot_common import pyplot
+
+plt = pyplot("plot_tradeoff.py")
 
 
 def main():
